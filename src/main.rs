@@ -1,0 +1,250 @@
+//! The `quotewire` command line: parses flags, loads the configuration, starts logging and
+//! calls the library. No logic of its own.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+use quotewire::config::Config;
+use quotewire::enrich::enrich_lines;
+use quotewire::nlp::quotes::QuoteOptions;
+use quotewire::nlp::{Enricher, NerSettings};
+use quotewire::observability::{init_logging, serve, Health, Metrics};
+use quotewire::schema::json_schemas;
+use quotewire::stream;
+
+#[derive(Parser)]
+#[command(name = "quotewire", version, about = "Streaming NLP worker for news: named entities and attributed quotes, Kafka in, enriched events out.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the worker: consume articles, publish enriched events, commit after acknowledgement.
+    Run(RunArgs),
+    /// Enrich article JSON lines from FILE (or stdin) and print one event per line.
+    Enrich(EnrichArgs),
+    /// Load article JSON lines from FILE (or stdin) into a topic, keyed by id.
+    Produce(ProduceArgs),
+    /// Print the JSON Schema of the input article and of the event.
+    Schema,
+    /// Measure NER and quote throughput and latency on article JSON lines.
+    Bench(quotewire::nlp::bench::BenchArgs),
+}
+
+#[derive(Args)]
+struct ConfigArgs {
+    /// TOML configuration file (see config/default.toml).
+    #[arg(long, env = "QUOTEWIRE_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+    /// Bootstrap servers (kafka.brokers).
+    #[arg(long)]
+    brokers: Option<String>,
+    /// Topic of raw articles (kafka.input_topic).
+    #[arg(long)]
+    input_topic: Option<String>,
+    /// Topic of enriched events (kafka.output_topic).
+    #[arg(long)]
+    output_topic: Option<String>,
+    /// Dead-letter topic (kafka.dlq_topic).
+    #[arg(long)]
+    dlq_topic: Option<String>,
+    /// Consumer group (kafka.group_id).
+    #[arg(long)]
+    group_id: Option<String>,
+}
+
+#[derive(Args)]
+struct EnrichArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+    /// Article JSON lines; stdin when absent.
+    file: Option<PathBuf>,
+    /// Skip NER (quotes still run, with capitalised names as speakers).
+    #[arg(long)]
+    no_ner: bool,
+}
+
+#[derive(Args)]
+struct ProduceArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+    /// Topic to write to.
+    #[arg(long)]
+    topic: String,
+    /// Bootstrap servers (kafka.brokers).
+    #[arg(long)]
+    brokers: Option<String>,
+    /// Article JSON lines; stdin when absent.
+    file: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("quotewire: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Run(args) => run(args),
+        Command::Enrich(args) => enrich(args),
+        Command::Produce(args) => produce(args),
+        Command::Schema => {
+            println!("{}", serde_json::to_string_pretty(&json_schemas())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(args) => {
+            let config = load_config(None)?;
+            init_logging(&config.observability);
+            quotewire::nlp::bench::run(&args, &ner_settings(&config), quote_options(&config))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn load_config(file: Option<&Path>) -> Result<Config> {
+    Config::load(file, std::env::vars()).context("loading configuration")
+}
+
+fn ner_settings(config: &Config) -> NerSettings {
+    let ner = &config.ner;
+    NerSettings {
+        model_dir: ner.model_dir.clone(),
+        onnxruntime_path: (!ner.onnxruntime_path.is_empty()).then(|| PathBuf::from(&ner.onnxruntime_path)),
+        threads: ner.threads,
+        window_overlap: ner.window_overlap,
+        max_batch_tokens: ner.max_batch_tokens,
+    }
+}
+
+fn quote_options(config: &Config) -> QuoteOptions {
+    QuoteOptions { min_words_unattributed: config.quotes.min_words_unattributed }
+}
+
+fn build_enricher(config: &Config, with_ner: bool) -> Result<Enricher> {
+    let ner = if with_ner && config.ner.enabled {
+        Some(Enricher::load_ner(&ner_settings(config)).context("loading the NER model")?)
+    } else {
+        None
+    };
+    Ok(Enricher::new(ner, quote_options(config)))
+}
+
+fn input(file: Option<&Path>) -> Result<Box<dyn Read>> {
+    Ok(match file {
+        Some(path) => Box::new(File::open(path).with_context(|| format!("opening {}", path.display()))?),
+        None => Box::new(io::stdin()),
+    })
+}
+
+fn enrich(args: EnrichArgs) -> Result<ExitCode> {
+    let config = load_config(args.config.config.as_deref())?;
+    init_logging(&config.observability);
+    let enricher = build_enricher(&config, !args.no_ner)?;
+    let reader = BufReader::new(input(args.file.as_deref())?);
+    let stdout = io::stdout().lock();
+    let report = enrich_lines(&enricher, reader, io::BufWriter::new(stdout), io::stderr(), config.worker.max_batch_articles, config.worker.max_article_bytes)
+        .context("enriching")?;
+    tracing::debug!(enriched = report.enriched, rejected = report.rejected, "done");
+    Ok(if report.rejected == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+fn produce(args: ProduceArgs) -> Result<ExitCode> {
+    let mut config = load_config(args.config.config.as_deref())?;
+    if let Some(brokers) = args.brokers {
+        config.kafka.brokers = brokers;
+    }
+    init_logging(&config.observability);
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    let report = runtime.block_on(async {
+        let producer = stream::worker::tool_producer(&config).context("creating the producer")?;
+        let reader = BufReader::new(input(args.file.as_deref())?);
+        stream::produce::produce_lines(&producer, &args.topic, reader, config.worker.max_article_bytes)
+            .await
+            .map_err(anyhow::Error::msg)
+    })?;
+    for (line, why) in &report.rejected {
+        eprintln!("line {line}: {why}");
+    }
+    eprintln!("produced {} records to {}", report.produced, args.topic);
+    Ok(if report.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+fn run(args: RunArgs) -> Result<ExitCode> {
+    let mut config = load_config(args.config.config.as_deref())?;
+    let k = &mut config.kafka;
+    for (flag, slot) in [
+        (args.brokers, &mut k.brokers),
+        (args.input_topic, &mut k.input_topic),
+        (args.output_topic, &mut k.output_topic),
+        (args.dlq_topic, &mut k.dlq_topic),
+        (args.group_id, &mut k.group_id),
+    ] {
+        if let Some(value) = flag {
+            *slot = value;
+        }
+    }
+    config.validate().context("checking flags")?;
+    init_logging(&config.observability);
+
+    let metrics = Arc::new(Metrics::new());
+    let health = Arc::new(Health::default());
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        if !config.observability.http_listen.is_empty() {
+            let listener = tokio::net::TcpListener::bind(&config.observability.http_listen)
+                .await
+                .with_context(|| format!("binding {}", config.observability.http_listen))?;
+            let (m, h) = (metrics.clone(), health.clone());
+            tokio::spawn(async move {
+                if let Err(e) = serve(listener, m, h).await {
+                    tracing::error!(error = %e, "HTTP server stopped");
+                }
+            });
+        }
+        let enricher = Arc::new(build_enricher(&config, true)?);
+        stream::run(&config, enricher, metrics, health, shutdown_signal()).await.context("worker failed")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on SIGTERM or SIGINT.
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; only SIGINT stops the worker");
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,264 @@
+//! Word lists of the quote rules: reporting verbs (with inflections), titles and roles, their
+//! abbreviations, nationalities, pronouns.
+//!
+//! Lists are data, kept here so the rules read as rules. Lookups are on lowercase words.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// Reporting verbs, base forms. Regular inflections are generated; irregular ones follow.
+const VERBS: &[&str] = &[
+    "say", "tell", "add", "note", "stress", "highlight", "emphasize", "emphasise", "underline", "underscore", "warn",
+    "explain", "argue", "claim", "insist", "announce", "declare", "state", "suggest", "reply", "respond", "acknowledge",
+    "admit", "confirm", "deny", "urge", "predict", "describe", "mention", "comment", "remark", "report", "testify",
+    "tweet", "post", "write", "recall", "continue", "conclude", "promise", "vow", "complain", "charge", "accuse", "ask",
+    "assert", "maintain", "contend", "observe", "reiterate", "repeat", "recount", "inform", "caution", "concede",
+    "allege", "boast", "brag", "cry", "shout", "yell", "whisper", "joke", "quip", "muse", "reckon", "estimate",
+    "forecast", "agree", "object", "protest", "propose", "recommend", "demand", "advise", "assure", "reassure",
+    "pledge", "threaten", "indicate", "hint", "reveal", "disclose", "specify", "clarify", "elaborate", "counter",
+    "retort", "dispute", "question", "wonder", "speculate", "affirm", "attest", "swear", "guarantee", "confess",
+    "lament", "grumble", "criticize", "criticise", "condemn", "denounce", "slam", "blast", "praise", "hail", "welcome",
+    "thank", "brief", "notify", "remind", "outline", "detail", "cite", "quote", "point", "signal", "imply", "stress",
+    "believe", "think", "feel", "fear", "hope", "expect", "recognize", "recognise", "summarize", "summarise", "emphasis",
+    "tout", "insinuate", "scoff", "snap", "sigh", "exclaim", "proclaim", "pronounce", "announce", "rule", "find",
+    "conclude", "tell", "speak", "declare", "suggest", "opine", "posit", "theorize", "add",
+];
+
+/// Irregular and consonant-doubling forms, mapped to their base.
+const IRREGULAR: &[(&str, &str)] = &[
+    ("said", "say"), ("told", "tell"), ("wrote", "write"), ("written", "write"), ("writing", "write"),
+    ("swore", "swear"), ("sworn", "swear"), ("spoke", "speak"), ("spoken", "speak"), ("thought", "think"),
+    ("felt", "feel"), ("found", "find"), ("admitted", "admit"), ("admitting", "admit"), ("quipped", "quip"),
+    ("quipping", "quip"), ("slammed", "slam"), ("slamming", "slam"), ("snapped", "snap"), ("bragged", "brag"),
+    ("regretted", "regret"), ("committed", "commit"), ("cried", "cry"), ("cries", "cry"), ("replied", "reply"),
+    ("replies", "reply"), ("denied", "deny"), ("denies", "deny"), ("testified", "testify"), ("testifies", "testify"),
+    ("clarified", "clarify"), ("specified", "specify"), ("implied", "imply"), ("implies", "imply"),
+];
+
+/// Verbs whose object is the addressee before the content ("told reporters that ...").
+const ADDRESSEE_VERBS: &[&str] = &["tell", "inform", "assure", "reassure", "remind", "brief", "warn", "urge", "ask", "advise", "notify"];
+
+/// Verbs strong enough to introduce indirect speech by themselves.
+const SPEECH_VERBS: &[&str] = &[
+    "say", "tell", "add", "note", "stress", "highlight", "emphasize", "emphasise", "underline", "underscore", "warn",
+    "explain", "argue", "claim", "insist", "announce", "declare", "state", "suggest", "reply", "respond", "acknowledge",
+    "admit", "confirm", "deny", "predict", "mention", "comment", "remark", "report", "testify", "tweet", "write",
+    "recall", "conclude", "promise", "vow", "complain", "charge", "assert", "maintain", "contend", "observe",
+    "reiterate", "inform", "caution", "concede", "allege", "boast", "reveal", "disclose", "point", "indicate",
+    "assure", "pledge", "hint", "believe", "think", "estimate", "reckon", "agree", "speculate", "wonder", "ask",
+    "post", "continue", "counter", "retort", "recount", "describe", "urge", "fear", "expect", "hope", "feel", "find",
+];
+
+/// Titles and roles that name a person by office.
+const ROLES: &[&str] = &[
+    "minister", "president", "prime", "premier", "chancellor", "secretary", "spokesman", "spokeswoman", "spokesperson",
+    "ambassador", "diplomat", "envoy", "senator", "congressman", "congresswoman", "representative", "governor",
+    "mayor", "chairman", "chairwoman", "chair", "director", "chief", "executive", "ceo", "cfo", "official",
+    "officials", "head", "leader", "candidate", "nominee", "king", "queen", "prince", "general", "commander",
+    "officer", "judge", "justice", "attorney", "lawyer", "prosecutor", "economist", "analyst", "professor",
+    "expert", "founder", "manager", "adviser", "advisor", "aide", "strategist", "counterpart", "deputy", "speaker",
+    "mp", "mep", "pm", "fm", "ambassador", "foreign", "defense", "defence", "finance", "interior", "justice",
+    "police", "sheriff", "coach", "player", "author", "researcher", "scientist", "doctor", "dr", "mr", "mrs", "ms",
+    "sen", "rep", "gov", "gen", "campaign", "manager", "pollster", "host", "anchor", "reporter", "editor", "activist",
+    "owner", "employee", "worker", "resident", "voter", "supporter", "critic", "source", "sources", "witness",
+    "colleague", "partner", "chairperson", "secretary-general", "vice", "vice-president", "businessman", "billionaire",
+    "republican", "democrat", "lawmaker", "legislator", "statesman", "delegate", "commissioner", "administrator",
+    "superintendent", "inspector", "detective", "investigator", "cardinal", "pope", "bishop", "rabbi", "imam",
+];
+
+/// Abbreviated roles and what they stand for.
+const ROLE_ABBREVIATIONS: &[(&str, &[&str])] = &[
+    ("fm", &["foreign", "minister"]),
+    ("pm", &["prime", "minister"]),
+    ("ceo", &["chief", "executive"]),
+    ("cfo", &["chief", "financial", "officer"]),
+    ("coo", &["chief", "operating", "officer"]),
+    ("mp", &["member", "parliament"]),
+    ("mep", &["member", "european", "parliament"]),
+    ("sen", &["senator"]),
+    ("sen.", &["senator"]),
+    ("rep", &["representative"]),
+    ("rep.", &["representative"]),
+    ("gov", &["governor"]),
+    ("gov.", &["governor"]),
+    ("gen", &["general"]),
+    ("gen.", &["general"]),
+    ("amb", &["ambassador"]),
+    ("sg", &["secretary", "general"]),
+    ("vp", &["vice", "president"]),
+    ("potus", &["president"]),
+];
+
+/// Courtesy titles dropped when comparing names.
+pub const HONORIFICS: &[&str] = &[
+    "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "prof", "prof.", "sir", "dame", "lord", "lady", "sen.", "sen",
+    "rep.", "rep", "gov.", "gov", "gen.", "gen", "president", "minister", "senator", "governor", "secretary", "judge",
+];
+
+/// Nationality and place adjectives, mapped to a normal form.
+const NATIONALITIES: &[&str] = &[
+    "russian", "kazakh", "kazakhstani", "american", "british", "chinese", "french", "german", "italian", "spanish",
+    "japanese", "korean", "indian", "iranian", "iraqi", "israeli", "palestinian", "syrian", "turkish", "ukrainian",
+    "polish", "mexican", "canadian", "australian", "brazilian", "egyptian", "saudi", "afghan", "pakistani", "uzbek",
+    "kyrgyz", "tajik", "turkmen", "belarusian", "georgian", "armenian", "azerbaijani", "european", "african", "asian",
+    "cuban", "venezuelan", "dutch", "swedish", "norwegian", "danish", "finnish", "greek", "irish", "scottish", "welsh",
+    "swiss", "austrian", "belgian", "hungarian", "czech", "romanian", "bulgarian", "serbian", "croatian", "nigerian",
+    "kenyan", "south", "north", "democratic", "republican", "federal", "state", "local", "white", "senior", "top",
+    "former", "u.s.", "us", "u.n.", "un", "eu", "nato",
+];
+
+/// Personal pronouns that can be speakers, by what they may refer to.
+pub fn pronoun_kind(word: &str) -> Option<PronounKind> {
+    Some(match word {
+        "he" | "him" | "his" => PronounKind::Male,
+        "she" | "her" | "hers" => PronounKind::Female,
+        "they" | "them" | "their" => PronounKind::Plural,
+        "it" | "its" => PronounKind::Thing,
+        "i" | "we" | "you" | "me" | "us" => PronounKind::Local,
+        _ => return None,
+    })
+}
+
+/// What a pronoun may refer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PronounKind {
+    /// he/him/his.
+    Male,
+    /// she/her.
+    Female,
+    /// they/them/their: people or an organisation.
+    Plural,
+    /// it/its: an organisation.
+    Thing,
+    /// I/we/you: speaker-relative, resolved like he/she to the current speaker.
+    Local,
+}
+
+struct Tables {
+    cues: HashMap<String, &'static str>,
+    speech: HashSet<&'static str>,
+    addressee: HashSet<&'static str>,
+    roles: HashSet<&'static str>,
+    abbreviations: HashMap<&'static str, &'static [&'static str]>,
+    nationalities: HashSet<&'static str>,
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut cues = HashMap::new();
+        for &base in VERBS {
+            for form in inflections(base) {
+                cues.entry(form).or_insert(base);
+            }
+        }
+        for &(form, base) in IRREGULAR {
+            cues.insert(form.to_string(), base);
+        }
+        Tables {
+            cues,
+            speech: SPEECH_VERBS.iter().copied().collect(),
+            addressee: ADDRESSEE_VERBS.iter().copied().collect(),
+            roles: ROLES.iter().copied().collect(),
+            abbreviations: ROLE_ABBREVIATIONS.iter().copied().collect(),
+            nationalities: NATIONALITIES.iter().copied().collect(),
+        }
+    })
+}
+
+/// Regular inflections of a verb: base, -s, -ed, -ing.
+fn inflections(base: &str) -> Vec<String> {
+    let mut forms = vec![base.to_string()];
+    let stem_y = base.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'o', 'u']));
+    match stem_y {
+        Some(stem) => {
+            forms.push(format!("{stem}ies"));
+            forms.push(format!("{stem}ied"));
+        }
+        None if base.ends_with(['s', 'x', 'z']) || base.ends_with("sh") || base.ends_with("ch") => {
+            forms.push(format!("{base}es"));
+            forms.push(format!("{base}ed"));
+        }
+        None if base.ends_with('e') => {
+            forms.push(format!("{base}s"));
+            forms.push(format!("{base}d"));
+        }
+        None => {
+            forms.push(format!("{base}s"));
+            forms.push(format!("{base}ed"));
+        }
+    }
+    let ing = match base.strip_suffix('e') {
+        Some(stem) if !base.ends_with("ee") => format!("{stem}ing"),
+        _ => format!("{base}ing"),
+    };
+    forms.push(ing);
+    forms
+}
+
+/// The base form of a reporting verb, if `word` (lowercase) is one.
+pub fn cue_base(word: &str) -> Option<&'static str> {
+    tables().cues.get(word).copied()
+}
+
+/// Number of distinct reporting verbs known (for tests and docs).
+pub fn cue_verb_count() -> usize {
+    tables().cues.values().collect::<HashSet<_>>().len()
+}
+
+/// True for verbs that introduce indirect speech by themselves.
+pub fn is_speech_verb(base: &str) -> bool {
+    tables().speech.contains(base)
+}
+
+/// True for verbs whose object is an addressee ("told reporters").
+pub fn takes_addressee(base: &str) -> bool {
+    tables().addressee.contains(base)
+}
+
+/// True for a role or title word (lowercase).
+pub fn is_role(word: &str) -> bool {
+    tables().roles.contains(word) || tables().abbreviations.contains_key(word)
+}
+
+/// A role word expanded: abbreviations to their words, others to themselves.
+pub fn expand_role(word: &str) -> Vec<&str> {
+    match tables().abbreviations.get(word) {
+        Some(words) => words.to_vec(),
+        None => vec![word],
+    }
+}
+
+/// True for a nationality or similar modifier (lowercase).
+pub fn is_nationality(word: &str) -> bool {
+    tables().nationalities.contains(word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inflections_are_recognised() {
+        for (form, base) in [
+            ("said", "say"), ("says", "say"), ("saying", "say"), ("noted", "note"), ("notes", "note"),
+            ("stressed", "stress"), ("stresses", "stress"), ("highlighted", "highlight"), ("told", "tell"),
+            ("replied", "reply"), ("admitted", "admit"), ("warning", "warn"), ("argues", "argue"),
+        ] {
+            assert_eq!(cue_base(form), Some(base), "{form}");
+        }
+        assert_eq!(cue_base("table"), None);
+    }
+
+    #[test]
+    fn the_lexicon_has_over_a_hundred_verbs() {
+        assert!(cue_verb_count() >= 100, "{}", cue_verb_count());
+    }
+
+    #[test]
+    fn abbreviations_expand() {
+        assert_eq!(expand_role("fm"), ["foreign", "minister"]);
+        assert_eq!(expand_role("minister"), ["minister"]);
+        assert!(is_role("ceo") && is_nationality("russian") && !is_role("table"));
+    }
+}

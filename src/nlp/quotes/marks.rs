@@ -1,0 +1,183 @@
+//! Direct quotations: spans between quotation marks, in every mark style news uses.
+//!
+//! One linear pass. A quote never runs past its paragraph unless the next paragraph reopens
+//! the same mark (the convention for quotes over several paragraphs); a mark left open is
+//! dropped at the paragraph's end, so an unbalanced mark never swallows the rest of the
+//! article. Marks of another style inside an open quote are nested quotes and stay inside it.
+//! `’` between letters is an apostrophe, never a closing mark.
+
+/// A quotation found between marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkedQuote {
+    /// Code point of the opening mark.
+    pub open: usize,
+    /// Code point of the closing mark (exclusive end of the content).
+    pub close: usize,
+    /// Index of the paragraph where the quote opens.
+    pub first_paragraph: usize,
+    /// Number of paragraphs the quote spans (1 for most).
+    pub paragraphs: usize,
+}
+
+impl MarkedQuote {
+    /// First code point of the content.
+    pub fn content_start(&self) -> usize {
+        self.open + 1
+    }
+}
+
+/// The closing mark that matches an opening one, if `c` can open a quote.
+fn closer_of(c: char) -> Option<&'static [char]> {
+    Some(match c {
+        '“' => &['”', '“'],
+        '"' => &['"'],
+        '«' => &['»'],
+        '„' => &['“', '”'],
+        '‚' => &['‘', '’'],
+        '‘' => &['’'],
+        '‹' => &['›'],
+        '「' => &['」'],
+        '『' => &['』'],
+        '»' => &['«'], // Danish/Swedish style »…«
+        _ => return None,
+    })
+}
+
+/// Can `chars[i]` open a quote here? Straight and curly single marks need a word-start position.
+fn can_open(chars: &[char], i: usize) -> bool {
+    let c = chars[i];
+    let before = if i == 0 { ' ' } else { chars[i - 1] };
+    let after = chars.get(i + 1).copied().unwrap_or(' ');
+    if after.is_whitespace() {
+        return false;
+    }
+    match c {
+        '"' | '‘' | '‚' | '»' => before.is_whitespace() || matches!(before, '(' | '[' | '—' | '–' | '-' | ':' | '“' | '«' | '"'),
+        _ => true,
+    }
+}
+
+/// Can `chars[i]` close the quote opened by `opener`?
+fn can_close(chars: &[char], i: usize, opener: char) -> bool {
+    let c = chars[i];
+    let before = if i == 0 { ' ' } else { chars[i - 1] };
+    let after = chars.get(i + 1).copied().unwrap_or(' ');
+    if c == '’' || c == '‘' && opener == '‚' {
+        // an apostrophe sits between letters (don’t) or ends a plural possessive (countries’ ties):
+        // accept a closing single mark only before a non-letter, after a non-space
+        return !after.is_alphanumeric() && !before.is_whitespace();
+    }
+    if c == '"' {
+        return !before.is_whitespace() || after.is_whitespace() || after.is_ascii_punctuation();
+    }
+    true
+}
+
+/// Direct quotations in `chars`, in text order (paragraphs end at `\n`).
+pub fn find_marked_quotes(chars: &[char]) -> Vec<MarkedQuote> {
+    let mut quotes = Vec::new();
+    let mut paragraph = 0;
+    // the open outer quote: (opener char, position, first paragraph, paragraphs)
+    let mut open: Option<(char, usize, usize, usize)> = None;
+    let mut nested: Option<char> = None;
+    let mut i = 0;
+    let n = chars.len();
+    while i < n {
+        let c = chars[i];
+        if c == '\n' {
+            if let Some((opener, pos, first, paras)) = open {
+                // does the next paragraph reopen the same mark?
+                let mut j = i;
+                while j < n && chars[j].is_whitespace() {
+                    j += 1;
+                }
+                if j < n && chars[j] == opener {
+                    open = Some((opener, pos, first, paras + 1));
+                    paragraph += chars[i..j].iter().filter(|&&c| c == '\n').count();
+                    nested = None;
+                    i = j + 1;
+                    continue;
+                }
+                open = None;
+                nested = None;
+            }
+            paragraph += 1;
+            i += 1;
+            continue;
+        }
+        match open {
+            Some((opener, pos, first, paras)) => {
+                if let Some(inner) = nested {
+                    if closer_of(inner).is_some_and(|cl| cl.contains(&c)) && can_close(chars, i, inner) {
+                        nested = None;
+                    }
+                } else if closer_of(opener).is_some_and(|cl| cl.contains(&c)) && can_close(chars, i, opener) {
+                    if i > pos + 1 {
+                        quotes.push(MarkedQuote { open: pos, close: i, first_paragraph: first, paragraphs: paras });
+                    }
+                    open = None;
+                } else if c != opener && closer_of(c).is_some() && can_open(chars, i) && c != '’' {
+                    nested = Some(c);
+                }
+            }
+            None => {
+                if closer_of(c).is_some() && can_open(chars, i) {
+                    open = Some((c, i, paragraph, 1));
+                }
+            }
+        }
+        i += 1;
+    }
+    quotes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contents(text: &str) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        find_marked_quotes(&chars).iter().map(|q| chars[q.content_start()..q.close].iter().collect()).collect()
+    }
+
+    #[test]
+    fn every_mark_style() {
+        for (text, inner) in [
+            ("He said \"we will win the vote\" today.", "we will win the vote"),
+            ("He said “we will win the vote” today.", "we will win the vote"),
+            ("He said «we will win the vote» today.", "we will win the vote"),
+            ("Er sagte „wir werden gewinnen“ heute.", "wir werden gewinnen"),
+            ("Er sagte ‚wir werden gewinnen‘ heute.", "wir werden gewinnen"),
+            ("He said ‘we will win the vote’ today.", "we will win the vote"),
+            ("Il a dit ‹nous gagnerons› hier.", "nous gagnerons"),
+            ("彼は「勝つ」と言った。", "勝つ"),
+        ] {
+            assert_eq!(contents(text), vec![inner.to_string()], "{text}");
+        }
+    }
+
+    #[test]
+    fn apostrophes_are_not_quotes() {
+        assert!(contents("The two countries’ ties and Kazakhstan’s role don’t change.").is_empty());
+        assert_eq!(contents("He called it ‘the people’s choice’ again."), ["the people’s choice"]);
+    }
+
+    #[test]
+    fn nested_quotes_stay_inside_their_parent() {
+        assert_eq!(contents("“She told me ‘never again’ and left,” he said."), ["She told me ‘never again’ and left,"]);
+    }
+
+    #[test]
+    fn a_quote_over_several_paragraphs_is_one_quote() {
+        let text = "“First part of the speech.\n\n“Second part of it.\n\n“Third and last.” he said.";
+        let found = contents(text);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("First") && found[0].ends_with("last."));
+    }
+
+    #[test]
+    fn unbalanced_marks_never_swallow_the_article() {
+        let text = "He said “this never closes.\n\nNext paragraph says “a real quote” here.";
+        assert_eq!(contents(text), ["a real quote"]);
+    }
+}

@@ -1,0 +1,132 @@
+//! Quotations and their speakers: direct, indirect and mixed, attributed to resolved people.
+//!
+//! Pure rules over the text and the NER entities (see the submodules for each step):
+//! [`marks`] finds quoted spans, [`rules`] pairs contents with cues and speaker mentions,
+//! [`speakers`] clusters names and resolves pronouns and descriptions. Runs in linear time in
+//! the text length (bounded look-around windows only).
+
+mod doc;
+pub mod lexicon;
+pub mod marks;
+mod rules;
+mod speakers;
+
+use doc::Doc;
+use rules::{direct_attributions, indirect_attributions, Attribution};
+use speakers::{cluster_id, resolution_of, Clusters, MentionKind};
+
+use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluster, TextSpan};
+
+/// Version of the rule set, reported in `event.pipeline.quotes`.
+pub const RULES_VERSION: &str = "quotes-rules-1";
+
+/// Quotes of an article and the clusters their speakers belong to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QuoteAnalysis {
+    /// Quotes in text order.
+    pub quotes: Vec<Quote>,
+    /// People and organisations (ids `c0`, `c1`, ... as in `Speaker::entity`).
+    pub speakers: Vec<SpeakerCluster>,
+}
+
+/// Tunable thresholds of the rules.
+#[derive(Debug, Clone, Copy)]
+pub struct QuoteOptions {
+    /// A direct quote with no speaker is kept only from this many words (shorter ones are
+    /// mostly scare quotes and titles).
+    pub min_words_unattributed: usize,
+}
+
+impl Default for QuoteOptions {
+    fn default() -> Self {
+        Self { min_words_unattributed: 4 }
+    }
+}
+
+/// Finds the quotes of `text` and their speakers, using `entities` (code-point spans) as names.
+pub fn extract_quotes(text: &str, entities: &[Entity], options: &QuoteOptions) -> QuoteAnalysis {
+    let doc = Doc::new(text, entities);
+    let mut clusters = Clusters::from_doc(&doc);
+
+    let direct = direct_attributions(&doc);
+    let used: Vec<usize> = direct.iter().filter_map(|a| a.cue.map(|c| c.0)).collect();
+    let indirect = indirect_attributions(&doc, &used);
+
+    // a direct quote inside a mixed content is part of it
+    let mixed: Vec<(usize, usize)> = indirect.iter().filter(|a| a.kind == QuoteKind::Mixed).map(|a| (a.start, a.end)).collect();
+    let mut all: Vec<Attribution> =
+        direct.into_iter().filter(|d| !mixed.iter().any(|&(s, e)| s <= d.start && d.end <= e)).chain(indirect).collect();
+    all.sort_by_key(|a| (a.start, a.end));
+    all.dedup_by(|b, a| b.start < a.end && a.kind != QuoteKind::Direct && b.kind != QuoteKind::Direct);
+
+    let mut quotes = Vec::with_capacity(all.len());
+    let mut previous: Option<(Speaker, usize)> = None; // speaker and paragraph of the last quote
+    for a in &all {
+        let paragraph = doc.tokens[doc.tokens.partition_point(|t| t.end <= a.start).min(doc.tokens.len() - 1)].paragraph;
+        let speaker = resolve(&doc, &mut clusters, a).or_else(|| {
+            let (prev, prev_paragraph) = previous.as_ref()?;
+            let continues = a.kind == QuoteKind::Direct && (paragraph == *prev_paragraph || paragraph == prev_paragraph + 1);
+            continues.then(|| Speaker { resolution: Resolution::Continuation, ..prev.clone() })
+        });
+        if speaker.is_none() && a.kind == QuoteKind::Direct && text_words(&doc, a) < options.min_words_unattributed {
+            continue;
+        }
+        if let Some(s) = &speaker {
+            previous = Some((s.clone(), paragraph));
+        }
+        let cue = a.cue.map(|(s, e)| {
+            let (start, end) = doc.char_span(s, e);
+            TextSpan { text: doc.span_text(s, e), start, end }
+        });
+        let confidence = if a.continuation || speaker.as_ref().is_some_and(|s| s.resolution == Resolution::Continuation) { 0.6 } else { a.confidence };
+        quotes.push(Quote {
+            text: doc.chars[a.start..a.end].iter().collect(),
+            start: a.start,
+            end: a.end,
+            kind: a.kind,
+            cue,
+            speaker,
+            confidence: if quotes.is_empty() && confidence == 0.0 { 0.5 } else { confidence },
+        });
+    }
+    QuoteAnalysis { quotes, speakers: clusters.to_schema() }
+}
+
+fn text_words(doc: &Doc, a: &Attribution) -> usize {
+    doc.chars[a.start..a.end].iter().collect::<String>().split_whitespace().count()
+}
+
+/// Resolves an attribution's speaker mention to a cluster, recording that it spoke.
+fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speaker> {
+    let mention = a.speaker.as_ref()?;
+    let (start, end) = doc.char_span(mention.start, mention.end);
+    let text = doc.span_text(mention.start, mention.end);
+    let anchor = a.cue.map(|c| doc.tokens[c.0].start).unwrap_or(start);
+    let id = match &mention.kind {
+        MentionKind::Name { label } => Some(clusters.add_name(doc, mention.start, mention.end, label)),
+        MentionKind::Pronoun(kind) => clusters.resolve_pronoun(*kind, start),
+        MentionKind::Nominal { words, plural } => {
+            if *plural {
+                None
+            } else {
+                clusters.resolve_nominal(words, start)
+            }
+        }
+    };
+    let mut resolution = resolution_of(mention);
+    let name = match id {
+        Some(id) => {
+            clusters.spoke(id, anchor);
+            let c = &mut clusters.all[id];
+            if !c.mentions.iter().any(|m| m.start == start) {
+                c.mentions.push(TextSpan { text: text.clone(), start, end });
+            }
+            c.name.clone()
+        }
+        None => {
+            resolution = Resolution::Unresolved;
+            text.clone()
+        }
+    };
+    Some(Speaker { name, text, start, end, entity: id.map(cluster_id), resolution })
+}

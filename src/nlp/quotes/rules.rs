@@ -1,0 +1,309 @@
+//! Attribution rules: which cue and which speaker mention go with which content.
+//!
+//! Direct quotes look for a cue right after the closing mark (`,” said X` / `,” X said`), then
+//! right before the opening mark (`X said: “`, `X told reporters, “`, `X: «`). Indirect quotes
+//! come from cues outside quotes: `X said (that) CONTENT`, `CONTENT, X said`, `According to X,
+//! CONTENT`, `In his words, CONTENT`, `X was quoted as saying CONTENT`. A content clause that
+//! holds a quoted fragment is one `mixed` quote. Speakers are resolved afterwards, in text order.
+
+use super::doc::Doc;
+use super::lexicon::{cue_base, is_speech_verb, takes_addressee};
+use super::speakers::{is_auxiliary, Mention, MentionKind};
+use crate::schema::QuoteKind;
+
+/// A content span with its cue and speaker mention, before speaker resolution.
+#[derive(Debug, Clone)]
+pub struct Attribution {
+    /// Content, code points `[start, end)`.
+    pub start: usize,
+    /// End of the content.
+    pub end: usize,
+    /// Direct, indirect or mixed.
+    pub kind: QuoteKind,
+    /// Cue tokens `[start, end)`.
+    pub cue: Option<(usize, usize)>,
+    /// The speaker mention, if one was found.
+    pub speaker: Option<Mention>,
+    /// Speaker carried over from the previous quote.
+    pub continuation: bool,
+    /// Rule confidence.
+    pub confidence: f32,
+    /// Direct quote index (into `doc.quotes`) this attribution covers, if any.
+    pub quote: Option<usize>,
+}
+
+/// Longest distance, in tokens, between a quote's closing mark and its cue.
+const AFTER_WINDOW: usize = 14;
+
+/// Is token `i` a reporting verb outside any quote? Returns its base form.
+fn cue_at(doc: &Doc, i: usize) -> Option<&'static str> {
+    if doc.quote_of.get(i)?.is_some() || !doc.is_word(i) {
+        return None;
+    }
+    cue_base(doc.word(i))
+}
+
+/// The subject of a cue at `k`: the mention ending just before it, past auxiliaries
+/// ("has also said") and "was quoted as".
+fn subject_of(doc: &Doc, k: usize) -> Option<Mention> {
+    let mut end = k;
+    while end > 0 && doc.is_word(end - 1) && (is_auxiliary(doc.word(end - 1)) || doc.word(end - 1) == "as") && k - end < 4 {
+        end -= 1;
+    }
+    if end > 0 && doc.sentence[end - 1] == doc.sentence[k] {
+        doc.mention_ending_at(end)
+    } else {
+        None
+    }
+}
+
+/// Speaker of a direct quote from a cue after its closing mark at token `close`.
+fn cue_after(doc: &Doc, close: usize) -> Option<(usize, Option<Mention>)> {
+    let n = doc.tokens.len();
+    let mut i = close + 1;
+    while i < n && !doc.is_word(i) && matches!(doc.chars[doc.tokens[i].start], ',' | '—' | '–' | '-') {
+        i += 1;
+    }
+    let first = i;
+    if first >= n || doc.tokens[first].paragraph != doc.tokens[close].paragraph {
+        return None;
+    }
+    let sentence = doc.sentence[first];
+    let mut k = first;
+    while k < n && k < first + AFTER_WINDOW && doc.sentence[k] == sentence && doc.quote_of[k].is_none() {
+        if cue_at(doc, k).is_some() {
+            if k == first {
+                // inversion: ,» said Mukhtar Tleuberdi
+                return Some((k, doc.mention_starting_at(k + 1)));
+            }
+            let subject = subject_of(doc, k).filter(|m| m.start == first);
+            return subject.map(|m| (k, Some(m)));
+        }
+        if doc.is_punct(k, '.') || doc.is_punct(k, ';') {
+            break;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// Speaker of a direct quote from a cue before its opening mark at token `open`:
+/// `X said: “`, `X said, “`, `X told reporters “`, `X: “`.
+fn cue_before(doc: &Doc, open: usize) -> Option<(Option<usize>, Mention)> {
+    if open == 0 {
+        return None;
+    }
+    let mut j = open - 1;
+    let led_by_colon = doc.is_punct(j, ':');
+    let led_by_comma = doc.is_punct(j, ',');
+    if led_by_colon || led_by_comma {
+        if j == 0 {
+            return None;
+        }
+        j -= 1;
+    }
+    if doc.tokens[j].paragraph != doc.tokens[open].paragraph && !led_by_colon {
+        // a quote paragraph after "X said:" at the end of the previous one
+        if !doc.is_punct(j, ':') {
+            return None;
+        }
+    }
+    // X: «...»
+    if led_by_colon {
+        if let Some(m) = doc.mention_ending_at(j + 1) {
+            if !matches!(m.kind, MentionKind::Pronoun(_)) || cue_at(doc, j).is_none() {
+                return Some((None, m));
+            }
+        }
+    }
+    // the cue itself, possibly followed by an addressee or "that": walk back a few tokens
+    let lowest = open.saturating_sub(8);
+    let mut k = j;
+    loop {
+        if doc.quote_of[k].is_some() || (k < j && (doc.is_punct(k, '.') || doc.is_punct(k, ';'))) {
+            return None;
+        }
+        if let Some(base) = cue_at(doc, k) {
+            let gap_ok = k == j || takes_addressee(base) || doc.word(j) == "that" || led_by_colon;
+            if !gap_ok {
+                return None;
+            }
+            if let Some(m) = subject_of(doc, k) {
+                return Some((Some(k), m));
+            }
+            // inverted before the quote: said Lavrov: “...”
+            return doc.mention_starting_at(k + 1).filter(|m| m.end <= j + 1).map(|m| (Some(k), m));
+        }
+        if k == 0 || k <= lowest {
+            return None;
+        }
+        k -= 1;
+    }
+}
+
+/// Attributions for every direct quote that has an adjacent cue or a leading colon.
+pub fn direct_attributions(doc: &Doc) -> Vec<Attribution> {
+    let mut out = Vec::with_capacity(doc.quotes.len());
+    for (index, &(q, open, close)) in doc.quotes.iter().enumerate() {
+        let mut a = Attribution {
+            start: q.content_start(),
+            end: q.close,
+            kind: QuoteKind::Direct,
+            cue: None,
+            speaker: None,
+            continuation: false,
+            confidence: 0.5,
+            quote: Some(index),
+        };
+        if let Some((k, speaker)) = cue_after(doc, close) {
+            a.cue = Some((k, k + 1));
+            a.speaker = speaker;
+            a.confidence = 0.9;
+        } else if let Some((k, speaker)) = cue_before(doc, open) {
+            a.cue = k.map(|k| (k, k + 1));
+            a.speaker = Some(speaker);
+            a.confidence = 0.85;
+        }
+        out.push(a);
+    }
+    out
+}
+
+/// Indirect and mixed quotes from cues that no direct quote used.
+pub fn indirect_attributions(doc: &Doc, used_cues: &[usize]) -> Vec<Attribution> {
+    let mut out = Vec::new();
+    for &(s_start, s_end) in &doc.sentences {
+        let mut k = s_start;
+        while k < s_end {
+            let next = k + 1;
+            if let Some(a) = according_to(doc, k, s_start, s_end).or_else(|| in_words(doc, k, s_start, s_end)) {
+                k = a.cue.map(|c| c.1).unwrap_or(next).max(next);
+                out.push(a);
+                continue;
+            }
+            if used_cues.contains(&k) {
+                k = next;
+                continue;
+            }
+            if let Some(base) = cue_at(doc, k).filter(|b| is_speech_verb(b)) {
+                if let Some(a) = speaker_first(doc, k, base, s_end).or_else(|| content_first(doc, k, s_start, s_end)) {
+                    out.push(a);
+                }
+            }
+            k = next;
+        }
+    }
+    out
+}
+
+/// Last content token of a sentence `[.., s_end)`: drops the final period and trailing commas.
+fn content_end(doc: &Doc, s_end: usize, from: usize) -> usize {
+    let mut end = s_end;
+    while end > from && !doc.is_word(end - 1) && doc.quote_of[end - 1].is_none() {
+        end -= 1;
+    }
+    end
+}
+
+fn words_between(doc: &Doc, start: usize, end: usize) -> usize {
+    (start..end).filter(|&i| doc.is_word(i)).count()
+}
+
+fn build(doc: &Doc, start: usize, end: usize, cue: (usize, usize), speaker: Option<Mention>, confidence: f32) -> Option<Attribution> {
+    if words_between(doc, start, end) < 4 || start >= end {
+        return None;
+    }
+    let (char_start, char_end) = doc.char_span(start, end);
+    let holds_quote = (start..end).any(|i| doc.quote_of[i].is_some());
+    // a content that is entirely one direct quote belongs to the direct rules
+    if doc.quote_of[start].is_some() && doc.quote_of[start] == doc.quote_of[end - 1] {
+        return None;
+    }
+    Some(Attribution {
+        start: char_start,
+        end: char_end,
+        kind: if holds_quote { QuoteKind::Mixed } else { QuoteKind::Indirect },
+        cue: Some(cue),
+        speaker,
+        continuation: false,
+        confidence,
+        quote: None,
+    })
+}
+
+/// `X said (to Y) (that) CONTENT`.
+fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attribution> {
+    let mut speaker = subject_of(doc, k);
+    // "..., adding that ..." continues the sentence's subject
+    if speaker.is_none() && doc.word(k).ends_with("ing") && k > 0 && doc.is_punct(k - 1, ',') {
+        let s_start = doc.sentences[doc.sentence[k]].0;
+        speaker = (s_start..k).rev().find_map(|i| cue_at(doc, i).and_then(|_| subject_of(doc, i)));
+    }
+    let speaker = speaker?;
+    let mut start = k + 1;
+    // an addressee or a short adverbial before "that": "told reporters on Tuesday that"
+    if let Some(that) = (start..(start + 10).min(s_end)).find(|&i| doc.word(i) == "that" && doc.quote_of[i].is_none()) {
+        if (start..that).all(|i| doc.is_word(i) && cue_at(doc, i).is_none()) {
+            start = that + 1;
+        }
+    } else if takes_addressee(base) {
+        let addressee_end = (start..(start + 4).min(s_end)).find(|&i| !doc.is_word(i) || doc.quote_of[i].is_some())?;
+        start = if doc.is_punct(addressee_end, ',') || doc.is_punct(addressee_end, ':') { addressee_end + 1 } else { return None };
+    }
+    if start >= s_end || matches!(doc.word(start), "to" | "for" | "about" | "on" | "in" | "at" | "with" | "by" | "of" | "so" | "it" | "he" | "she" | "they" | "so." | "during" | "after" | "before" | "last" | "this" | "yesterday" | "today" | "earlier") && doc.word(k + 1) != "that" && start == k + 1 {
+        return None;
+    }
+    if doc.is_punct(start, ',') || doc.is_punct(start, ':') || doc.is_punct(start, '.') {
+        return None;
+    }
+    let end = content_end(doc, s_end, start);
+    build(doc, start, end, (k, k + 1), Some(speaker), 0.75)
+}
+
+/// `CONTENT, X said (on Tuesday).` or `CONTENT, said X.`
+fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<Attribution> {
+    let tail = content_end(doc, s_end, k);
+    let (speaker, comma) = if k > 0 && doc.is_punct(k - 1, ',') {
+        let m = doc.mention_starting_at(k + 1)?;
+        (m, k - 1)
+    } else {
+        let m = subject_of(doc, k)?;
+        if m.start == 0 || !doc.is_punct(m.start - 1, ',') {
+            return None;
+        }
+        (m.clone(), m.start - 1)
+    };
+    // only a short tail after the cue ("in a statement", "on Tuesday")
+    if words_between(doc, k + 1, tail) > 7 {
+        return None;
+    }
+    build(doc, s_start, comma, (k, k + 1), Some(speaker), 0.7)
+}
+
+/// `According to X, CONTENT` and `CONTENT, according to X`.
+fn according_to(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<Attribution> {
+    if doc.word(k) != "according" || doc.word(k + 1) != "to" || doc.quote_of[k].is_some() {
+        return None;
+    }
+    let speaker = doc.mention_starting_at(k + 2)?;
+    let cue = (k, k + 2);
+    if k == s_start || (k > s_start && !doc.is_punct(k - 1, ',')) {
+        // According to X, CONTENT.
+        let after = (speaker.end..s_end).find(|&i| doc.is_punct(i, ','))?;
+        let end = content_end(doc, s_end, after + 1);
+        return build(doc, after + 1, end, cue, Some(speaker), 0.8);
+    }
+    build(doc, s_start, k - 1, cue, Some(speaker), 0.8)
+}
+
+/// `In his words, CONTENT` (also "In her words", "In the minister's words").
+fn in_words(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<Attribution> {
+    if k != s_start || doc.word(k) != "in" || !matches!(doc.word(k + 2), "words" | "view" | "opinion") || !doc.is_punct(k + 3, ',') {
+        return None;
+    }
+    let owner = doc.word(k + 1);
+    let kind = super::lexicon::pronoun_kind(owner)?;
+    let speaker = Mention { start: k + 1, end: k + 2, kind: MentionKind::Pronoun(kind), appositive: false };
+    let end = content_end(doc, s_end, k + 4);
+    build(doc, k + 4, end, (k, k + 3), Some(speaker), 0.8)
+}

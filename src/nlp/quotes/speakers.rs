@@ -1,0 +1,508 @@
+//! Speaker mentions and the people and organisations they resolve to.
+//!
+//! A mention is what a cue attaches to: a name (from NER, or a capitalised run when NER found
+//! none), a pronoun, or a nominal ("the Minister", "the Russian FM"). Names are clustered (full
+//! name, surname, "Mr. Lavrov" merge); titles seen with a name ("Foreign Minister Mukhtar
+//! Tleuberdi", "his Russian counterpart Sergey Lavrov", "Lavrov, Russia's foreign minister")
+//! become the cluster's role words, which nominal mentions are matched against.
+
+use std::collections::HashMap;
+
+use super::doc::Doc;
+use super::lexicon::{expand_role, is_nationality, is_role, pronoun_kind, PronounKind, HONORIFICS};
+use crate::schema::{Resolution, SpeakerCluster, TextSpan};
+
+/// What kind of mention a speaker is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MentionKind {
+    /// A named entity (index into `doc.entities`) or a capitalised run taken as a name.
+    Name { label: &'static str },
+    /// A personal pronoun.
+    Pronoun(PronounKind),
+    /// A description: its lowercase role and modifier words, abbreviations expanded.
+    Nominal { words: Vec<String>, plural: bool },
+}
+
+/// A speaker mention: tokens `[start, end)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    /// First token.
+    pub start: usize,
+    /// One past the last token.
+    pub end: usize,
+    /// What it is.
+    pub kind: MentionKind,
+    /// Found through an apposition ("Lavrov, Russia's foreign minister, said").
+    pub appositive: bool,
+}
+
+/// Words skipped between a subject and its verb ("has also said", "later told").
+pub fn is_auxiliary(word: &str) -> bool {
+    matches!(
+        word,
+        "has" | "have" | "had" | "also" | "later" | "then" | "again" | "would" | "will" | "could" | "might" | "may"
+            | "is" | "was" | "were" | "are" | "be" | "been" | "did" | "does" | "do" | "previously" | "recently"
+            | "repeatedly" | "once" | "further" | "just" | "only" | "even" | "already" | "often" | "frequently"
+            | "publicly" | "privately" | "reportedly" | "allegedly" | "simply" | "flatly" | "firmly" | "clearly"
+            | "quickly" | "angrily" | "calmly" | "bluntly" | "openly" | "now" | "still" | "yet" | "not" | "never"
+            | "has't" | "hasn't" | "didn't" | "wouldn't" | "emphatically" | "told" | "quoted"
+    )
+}
+
+const DETERMINERS: &[&str] = &["the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "one", "another", "two", "three", "several", "some", "many", "other"];
+
+/// Plural or generic descriptions that name nobody in particular.
+const GENERIC: &[&str] = &["officials", "sources", "source", "experts", "analysts", "critics", "supporters", "residents", "voters", "witnesses", "aides", "observers", "people", "officers", "lawmakers", "workers", "employees", "democrats", "republicans", "leaders", "economists", "reporters", "members"];
+
+impl Doc {
+    /// The mention whose last token is `end - 1`, looking left from a cue.
+    pub fn mention_ending_at(&self, end: usize) -> Option<Mention> {
+        if end == 0 {
+            return None;
+        }
+        let last = end - 1;
+        if self.quote_of[last].is_some() {
+            return None;
+        }
+        // "Lavrov, Russia's foreign minister, said" -> the name before the apposition
+        if self.is_punct(last, ',') {
+            let inner = self.mention_ending_at(last)?;
+            if matches!(inner.kind, MentionKind::Nominal { .. }) && inner.start >= 2 && self.is_punct(inner.start - 1, ',') {
+                if let Some(name) = self.name_ending_at(inner.start - 1) {
+                    return Some(Mention { appositive: true, ..name });
+                }
+            }
+            return None;
+        }
+        if let Some(kind) = pronoun_kind(self.word(last)) {
+            if matches!(self.word(last), "he" | "she" | "they" | "it" | "i" | "we") {
+                return Some(Mention { start: last, end, kind: MentionKind::Pronoun(kind), appositive: false });
+            }
+            return None;
+        }
+        if let Some(name) = self.name_ending_at(end) {
+            return Some(name);
+        }
+        self.nominal_ending_at(end)
+    }
+
+    /// The mention starting at `start`, looking right from a cue ("said Mukhtar Tleuberdi").
+    pub fn mention_starting_at(&self, start: usize) -> Option<Mention> {
+        if start >= self.tokens.len() || self.quote_of[start].is_some() || !self.is_word(start) {
+            return None;
+        }
+        if let Some(kind) = pronoun_kind(self.word(start)) {
+            return matches!(self.word(start), "he" | "she" | "they" | "it" | "i" | "we")
+                .then_some(Mention { start, end: start + 1, kind: MentionKind::Pronoun(kind), appositive: false });
+        }
+        // skip a title run before a name: "said Foreign Minister Mukhtar Tleuberdi"
+        let mut i = start;
+        while i < self.tokens.len() && i < start + 6 {
+            if let Some(e) = self.entity_starting[i] {
+                let (_, _, e_end) = &self.entities[e];
+                if let Some(label) = speaker_label(&self.entities[e].0.label) {
+                    return Some(Mention { start: i, end: *e_end, kind: MentionKind::Name { label }, appositive: false });
+                }
+            }
+            let w = self.word(i);
+            let title_like = is_role(w) || is_nationality(w) || DETERMINERS.contains(&w) || self.is_capitalized(i) || w == "'s" || w == "’s";
+            if !title_like || !self.is_word(i) {
+                break;
+            }
+            i += 1;
+        }
+        // a nominal: "said the Minister", "said a spokesman for the ministry"
+        let mut j = start;
+        while j < self.tokens.len() && j < start + 5 && self.is_word(j) && (DETERMINERS.contains(&self.word(j)) || is_nationality(self.word(j)) || is_role(self.word(j))) {
+            j += 1;
+        }
+        if j > start {
+            if let Some(m) = self.nominal_ending_at(j) {
+                if m.start >= start {
+                    return Some(Mention { start, ..m });
+                }
+            }
+        }
+        self.capitalized_run(start).map(|end| Mention { start, end, kind: MentionKind::Name { label: "PER" }, appositive: false })
+    }
+
+    /// A name (PER/ORG entity, or a capitalised run when NER found nothing there) ending at `end`.
+    fn name_ending_at(&self, end: usize) -> Option<Mention> {
+        let last = end.checked_sub(1)?;
+        if let Some(e) = self.entity_ending[last] {
+            let (entity, start, _) = &self.entities[e];
+            return speaker_label(&entity.label).map(|label| Mention { start: *start, end, kind: MentionKind::Name { label }, appositive: false });
+        }
+        // possessive-free capitalised run, not sentence-initial function words
+        if !self.is_capitalized(last) || is_role(self.word(last)) || is_nationality(self.word(last)) {
+            return None;
+        }
+        let mut start = last;
+        while start > 0 && self.is_capitalized(start - 1) && self.sentence[start - 1] == self.sentence[last] && !is_role(self.word(start - 1)) && self.entity_ending[start - 1].is_none() {
+            start -= 1;
+        }
+        let first_of_sentence = self.sentences[self.sentence[last]].0 == start;
+        if first_of_sentence && end - start == 1 && is_function_word(self.word(start)) {
+            return None;
+        }
+        if self.entities.iter().any(|(_, s, e)| *s <= last && last < *e) {
+            return None; // inside a LOC/MISC entity
+        }
+        Some(Mention { start, end, kind: MentionKind::Name { label: "PER" }, appositive: false })
+    }
+
+    /// A description ending at `end` whose head is a role word: "the Minister", "the Russian
+    /// FM", "a spokesman", "officials", "Russia's foreign minister".
+    fn nominal_ending_at(&self, end: usize) -> Option<Mention> {
+        let last = end.checked_sub(1)?;
+        let head = self.word(last);
+        if !is_role(head) || !self.is_word(last) {
+            return None;
+        }
+        let mut start = last;
+        while start > 0 && last - start < 6 {
+            let w = self.word(start - 1);
+            let prev_is_possessive = w == "'s" || w == "’s" || w.ends_with("'s") || w.ends_with("’s");
+            if is_role(w) || is_nationality(w) || DETERMINERS.contains(&w) || prev_is_possessive || (self.is_capitalized(start - 1) && self.entity_ending[start - 1].is_none()) {
+                if self.quote_of[start - 1].is_some() || !self.is_word(start - 1) {
+                    break;
+                }
+                start -= 1;
+                if DETERMINERS.contains(&w) {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        let mut words = Vec::new();
+        for i in start..end {
+            let w = self.word(i).trim_end_matches("'s").trim_end_matches("’s").to_string();
+            if is_role(&w) {
+                words.extend(expand_role(&w).into_iter().map(String::from));
+            } else if is_nationality(&w) {
+                words.push(w);
+            } else if let Some(adj) = demonym(&w) {
+                words.push(adj.to_string());
+            }
+        }
+        let plural = GENERIC.contains(&head) || head.ends_with('s') && !head.ends_with("ss");
+        Some(Mention { start, end, kind: MentionKind::Nominal { words, plural }, appositive: false })
+    }
+
+    /// End of a run of capitalised words starting at `start` (names after an inverted cue).
+    fn capitalized_run(&self, start: usize) -> Option<usize> {
+        let mut end = start;
+        while end < self.tokens.len() && self.is_capitalized(end) && self.sentence[end] == self.sentence[start] && end - start < 4 {
+            end += 1;
+        }
+        (end > start && !is_function_word(self.word(start))).then_some(end)
+    }
+}
+
+fn is_function_word(w: &str) -> bool {
+    matches!(w, "the" | "a" | "an" | "in" | "on" | "at" | "but" | "and" | "this" | "that" | "it" | "as" | "for" | "if" | "when" | "while" | "after" | "before" | "then" | "so" | "yet" | "there" | "here" | "what" | "we" | "i" | "they" | "you" | "he" | "she" | "our" | "my" | "no" | "yes" | "not" | "today" | "now" | "asked" | "still")
+}
+
+/// Country name to nationality, for appositions like "Russia's foreign minister".
+fn demonym(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "russia" => "russian",
+        "kazakhstan" => "kazakh",
+        "america" | "u.s." | "us" | "united states" => "american",
+        "britain" | "uk" | "u.k." => "british",
+        "china" => "chinese",
+        "france" => "french",
+        "germany" => "german",
+        "ukraine" => "ukrainian",
+        "iran" => "iranian",
+        "israel" => "israeli",
+        "turkey" => "turkish",
+        "japan" => "japanese",
+        "india" => "indian",
+        _ => return None,
+    })
+}
+
+/// Speaker-capable entity labels.
+fn speaker_label(label: &str) -> Option<&'static str> {
+    match label {
+        "PER" | "PERSON" => Some("PER"),
+        "ORG" | "ORGANIZATION" => Some("ORG"),
+        _ => None,
+    }
+}
+
+/// One person or organisation while the article is read.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    /// Name words without honorifics, lowercase, of the fullest name.
+    pub key: Vec<String>,
+    /// Fullest name seen.
+    pub name: String,
+    /// PER or ORG.
+    pub label: &'static str,
+    /// Mentions (code points) in text order.
+    pub mentions: Vec<TextSpan>,
+    /// Titles as written.
+    pub titles: Vec<String>,
+    /// Role words with weights: 1.0 seen with the name, 0.5 inherited from a counterpart.
+    pub roles: HashMap<String, f32>,
+    /// Where the cluster was last salient (a name mention or a quote), in code points.
+    pub last_salient: usize,
+    /// Where it last spoke, in code points.
+    pub last_spoke: Option<usize>,
+}
+
+/// The clusters of an article.
+#[derive(Debug, Default)]
+pub struct Clusters {
+    /// All clusters, id = index.
+    pub all: Vec<Cluster>,
+}
+
+impl Clusters {
+    /// Builds clusters from the PER/ORG entities of `doc`, with their titles.
+    pub fn from_doc(doc: &Doc) -> Self {
+        let mut clusters = Clusters::default();
+        for (entity, start, end) in &doc.entities {
+            let Some(label) = speaker_label(&entity.label) else { continue };
+            clusters.add_name(doc, *start, *end, label);
+        }
+        clusters.inherit_counterpart_roles(doc);
+        clusters
+    }
+
+    /// The cluster of a name mention, created if new; the mention is recorded.
+    pub fn add_name(&mut self, doc: &Doc, start: usize, end: usize, label: &'static str) -> usize {
+        let key = name_key(doc, start, end);
+        let (char_start, char_end) = doc.char_span(start, end);
+        let span = TextSpan { text: doc.span_text(start, end), start: char_start, end: char_end };
+        let found = self.all.iter().position(|c| c.label == label && same_referent(&c.key, &key));
+        let id = match found {
+            Some(id) => id,
+            None => {
+                self.all.push(Cluster {
+                    key: key.clone(),
+                    name: String::new(),
+                    label,
+                    mentions: Vec::new(),
+                    titles: Vec::new(),
+                    roles: HashMap::new(),
+                    last_salient: char_start,
+                    last_spoke: None,
+                });
+                self.all.len() - 1
+            }
+        };
+        let c = &mut self.all[id];
+        if key.len() > c.key.len() || c.name.is_empty() {
+            c.key = key;
+            c.name = strip_honorifics(&span.text);
+        }
+        if !c.mentions.iter().any(|m| m.start == span.start) {
+            c.mentions.push(span);
+            let (titles, roles) = titles_around(doc, start, end);
+            for t in titles {
+                if !c.titles.contains(&t) {
+                    c.titles.push(t);
+                }
+            }
+            for r in roles {
+                c.roles.insert(r, 1.0);
+            }
+        }
+        id
+    }
+
+    /// "his Russian counterpart Sergey Lavrov": a counterpart holds the same office as the
+    /// other person of the sentence, so it inherits that person's role words at half weight.
+    fn inherit_counterpart_roles(&mut self, doc: &Doc) {
+        let mut inherited: Vec<(usize, Vec<String>)> = Vec::new();
+        for (i, c) in self.all.iter().enumerate() {
+            if !c.roles.contains_key("counterpart") {
+                continue;
+            }
+            let sentences: Vec<usize> = c.mentions.iter().map(|m| doc.sentence_at_char(m.start)).collect();
+            for (j, other) in self.all.iter().enumerate() {
+                if i != j && other.mentions.iter().any(|m| sentences.contains(&doc.sentence_at_char(m.start))) {
+                    let words = other.roles.iter().filter(|(w, &wt)| wt >= 1.0 && !is_nationality(w)).map(|(w, _)| w.clone()).collect();
+                    inherited.push((i, words));
+                }
+            }
+        }
+        for (i, words) in inherited {
+            for w in words {
+                self.all[i].roles.entry(w).or_insert(0.5);
+            }
+        }
+    }
+
+    /// The best cluster for a nominal mention at `char_pos`, by role overlap, then recency.
+    pub fn resolve_nominal(&self, words: &[String], char_pos: usize) -> Option<usize> {
+        let mut best: Option<(usize, f32, usize)> = None;
+        for (id, c) in self.all.iter().enumerate() {
+            if c.label != "PER" || c.mentions.first().is_none_or(|m| m.start > char_pos) {
+                continue;
+            }
+            let mut score = 0.0;
+            for w in words {
+                if let Some(weight) = c.roles.get(w) {
+                    score += if is_nationality(w) { 2.0 * weight } else { *weight };
+                }
+            }
+            if score <= 0.0 {
+                continue;
+            }
+            let recency = c.last_salient.min(char_pos);
+            if best.is_none_or(|(_, s, r)| score > s || (score == s && recency > r)) {
+                best = Some((id, score, recency));
+            }
+        }
+        best.map(|(id, ..)| id)
+    }
+
+    /// The referent of a pronoun at `char_pos`: the most recent speaker of a compatible kind,
+    /// or failing that the most recently mentioned one.
+    pub fn resolve_pronoun(&self, kind: PronounKind, char_pos: usize) -> Option<usize> {
+        let wanted = |c: &Cluster| match kind {
+            PronounKind::Male | PronounKind::Female | PronounKind::Local => c.label == "PER",
+            PronounKind::Plural => true,
+            PronounKind::Thing => c.label == "ORG",
+        };
+        let latest = |key: &dyn Fn(&Cluster) -> Option<usize>| {
+            self.all
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| wanted(c))
+                .filter_map(|(id, c)| key(c).filter(|&p| p <= char_pos).map(|p| (id, p)))
+                .max_by_key(|&(_, p)| p)
+                .map(|(id, _)| id)
+        };
+        latest(&|c| c.last_salient_before(char_pos))
+    }
+
+    /// Records that cluster `id` spoke at `char_pos`.
+    pub fn spoke(&mut self, id: usize, char_pos: usize) {
+        let c = &mut self.all[id];
+        c.last_spoke = Some(char_pos);
+        c.last_salient = c.last_salient.max(char_pos);
+    }
+
+    /// The event's view of the clusters that speak or are named.
+    pub fn to_schema(&self) -> Vec<SpeakerCluster> {
+        self.all
+            .iter()
+            .enumerate()
+            .map(|(id, c)| {
+                let mut mentions = c.mentions.clone();
+                mentions.sort_by_key(|m| m.start);
+                SpeakerCluster { id: cluster_id(id), name: c.name.clone(), label: c.label.to_string(), mentions, titles: c.titles.clone() }
+            })
+            .collect()
+    }
+}
+
+impl Cluster {
+    /// Latest position before `char_pos` where the cluster was named or spoke.
+    fn last_salient_before(&self, char_pos: usize) -> Option<usize> {
+        let named = self.mentions.iter().filter(|m| m.start < char_pos).map(|m| m.start).max();
+        let spoke = self.last_spoke.filter(|&p| p <= char_pos);
+        named.max(spoke)
+    }
+}
+
+/// The id of cluster `index` in events.
+pub fn cluster_id(index: usize) -> String {
+    format!("c{index}")
+}
+
+impl Doc {
+    /// Sentence number of the token at a code point.
+    pub fn sentence_at_char(&self, char_pos: usize) -> usize {
+        let t = self.tokens.partition_point(|t| t.end <= char_pos).min(self.tokens.len().saturating_sub(1));
+        self.sentence.get(t).copied().unwrap_or(0)
+    }
+}
+
+/// Lowercase name words without honorifics and possessive endings.
+fn name_key(doc: &Doc, start: usize, end: usize) -> Vec<String> {
+    (start..end)
+        .filter(|&i| doc.is_word(i))
+        .map(|i| doc.word(i).trim_end_matches("'s").trim_end_matches("’s").to_string())
+        .filter(|w| !HONORIFICS.contains(&w.as_str()))
+        .collect()
+}
+
+/// "Tleuberdi" and "Mr. Tleuberdi" refer to "Mukhtar Tleuberdi": one key's words end the other.
+fn same_referent(a: &[String], b: &[String]) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long.ends_with(short) || (short.len() == 1 && long.last() == short.last())
+}
+
+fn strip_honorifics(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let skip = words.iter().take_while(|w| HONORIFICS.contains(&w.to_lowercase().as_str()) && words.len() > 1).count();
+    let kept = words[skip.min(words.len().saturating_sub(1))..].join(" ");
+    kept.trim_end_matches("'s").trim_end_matches("’s").to_string()
+}
+
+/// Titles written next to a name: before it ("Foreign Minister", "his Russian counterpart")
+/// and in an apposition after it (", Russia's foreign minister,").
+fn titles_around(doc: &Doc, start: usize, end: usize) -> (Vec<String>, Vec<String>) {
+    let mut titles = Vec::new();
+    let mut roles = Vec::new();
+    let mut first = start;
+    while first > 0 && start - first < 5 {
+        let w = doc.word(first - 1);
+        if doc.is_word(first - 1) && doc.quote_of[first - 1].is_none() && (is_role(w) || is_nationality(w) || demonym(w.trim_end_matches("'s").trim_end_matches("’s")).is_some()) {
+            first -= 1;
+        } else {
+            break;
+        }
+    }
+    if first < start {
+        titles.push(doc.span_text(first, start));
+        roles.extend(role_words(doc, first, start));
+    }
+    if doc.is_punct(end, ',') {
+        let mut last = end + 1;
+        while last < doc.tokens.len() && last - end < 8 && doc.is_word(last) && doc.quote_of[last].is_none() {
+            last += 1;
+        }
+        let words = role_words(doc, end + 1, last);
+        if words.iter().any(|w| is_role(w)) && (last >= doc.tokens.len() || doc.is_punct(last, ',') || doc.is_punct(last, '.')) {
+            titles.push(doc.span_text(end + 1, last));
+            roles.extend(words);
+        }
+    }
+    (titles, roles)
+}
+
+fn role_words(doc: &Doc, start: usize, end: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in start..end {
+        let w = doc.word(i).trim_end_matches("'s").trim_end_matches("’s");
+        if is_role(w) {
+            out.extend(expand_role(w).into_iter().map(String::from));
+        } else if is_nationality(w) {
+            out.push(w.to_string());
+        } else if let Some(adj) = demonym(w) {
+            out.push(adj.to_string());
+        }
+    }
+    out
+}
+
+/// How a mention was resolved, for the event.
+pub fn resolution_of(m: &Mention) -> Resolution {
+    match (&m.kind, m.appositive) {
+        (_, true) => Resolution::Apposition,
+        (MentionKind::Name { .. }, _) => Resolution::Explicit,
+        (MentionKind::Pronoun(_), _) => Resolution::Pronoun,
+        (MentionKind::Nominal { .. }, _) => Resolution::Nominal,
+    }
+}
