@@ -33,8 +33,10 @@ enum Command {
     Enrich(EnrichArgs),
     /// Load article JSON lines from FILE (or stdin) into a topic, keyed by id.
     Produce(ProduceArgs),
-    /// Print the JSON Schema of the input article and of the event.
-    Schema,
+    /// Print record values of a topic from its beginning (e.g. the enriched events).
+    Tail(TailArgs),
+    /// Print the JSON Schema of the input article and of the event (or write them to a folder).
+    Schema(SchemaArgs),
     /// Measure NER and quote throughput and latency on article JSON lines.
     Bench(quotewire::nlp::bench::BenchArgs),
 }
@@ -79,6 +81,34 @@ struct EnrichArgs {
 }
 
 #[derive(Args)]
+struct TailArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+    /// Topic to read (default: kafka.output_topic).
+    #[arg(long)]
+    topic: Option<String>,
+    /// Bootstrap servers (kafka.brokers).
+    #[arg(long)]
+    brokers: Option<String>,
+    /// Only records with this key (an article id).
+    #[arg(long)]
+    key: Option<String>,
+    /// Stop after this many records.
+    #[arg(long, default_value_t = 1)]
+    count: usize,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 60)]
+    timeout_secs: u64,
+}
+
+#[derive(Args)]
+struct SchemaArgs {
+    /// Write `article.schema.json` and `event.schema.json` into this folder instead of printing.
+    #[arg(long)]
+    out_dir: Option<PathBuf>,
+}
+
+#[derive(Args)]
 struct ProduceArgs {
     #[command(flatten)]
     config: ConfigArgs,
@@ -108,8 +138,20 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Run(args) => run(args),
         Command::Enrich(args) => enrich(args),
         Command::Produce(args) => produce(args),
-        Command::Schema => {
-            println!("{}", serde_json::to_string_pretty(&json_schemas())?);
+        Command::Tail(args) => tail(args),
+        Command::Schema(args) => {
+            let schemas = json_schemas();
+            match args.out_dir {
+                None => println!("{}", serde_json::to_string_pretty(&schemas)?),
+                Some(dir) => {
+                    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+                    for key in ["article", "event"] {
+                        let path = dir.join(format!("{key}.schema.json"));
+                        std::fs::write(&path, serde_json::to_string_pretty(&schemas[key])? + "\n")
+                            .with_context(|| format!("writing {}", path.display()))?;
+                    }
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(args) => {
@@ -187,6 +229,23 @@ fn produce(args: ProduceArgs) -> Result<ExitCode> {
     }
     eprintln!("produced {} records to {}", report.produced, args.topic);
     Ok(if report.rejected.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+fn tail(args: TailArgs) -> Result<ExitCode> {
+    let config = load_config(args.config.config.as_deref())?;
+    let options = stream::tail::TailOptions {
+        brokers: args.brokers.unwrap_or(config.kafka.brokers),
+        topic: args.topic.unwrap_or(config.kafka.output_topic),
+        key: args.key,
+        count: args.count,
+        timeout: std::time::Duration::from_secs(args.timeout_secs),
+    };
+    let printed = stream::tail::tail(&options, io::stdout().lock()).map_err(anyhow::Error::msg)?;
+    if printed < options.count {
+        eprintln!("quotewire tail: {printed} of {} records within {} s", options.count, args.timeout_secs);
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run(args: RunArgs) -> Result<ExitCode> {

@@ -6,6 +6,7 @@
 pub mod decode;
 pub mod offsets;
 pub mod produce;
+pub mod tail;
 pub mod worker;
 
 pub use decode::{decode_article, DecodeError};

@@ -21,7 +21,8 @@ const VERBS: &[&str] = &[
     "thank", "brief", "notify", "remind", "outline", "detail", "cite", "quote", "point", "signal", "imply", "stress",
     "believe", "think", "feel", "fear", "hope", "expect", "recognize", "recognise", "summarize", "summarise", "emphasis",
     "tout", "insinuate", "scoff", "snap", "sigh", "exclaim", "proclaim", "pronounce", "announce", "rule", "find",
-    "conclude", "tell", "speak", "declare", "suggest", "opine", "posit", "theorize", "add",
+    "conclude", "tell", "speak", "declare", "suggest", "opine", "posit", "theorize", "add", "sing", "chant",
+    "mock", "dismiss", "joke", "insist", "plead", "beg", "scream", "tweet", "blame", "challenge",
 ];
 
 /// Irregular and consonant-doubling forms, mapped to their base.
@@ -64,6 +65,9 @@ const ROLES: &[&str] = &[
     "colleague", "partner", "chairperson", "secretary-general", "vice", "vice-president", "businessman", "billionaire",
     "republican", "democrat", "lawmaker", "legislator", "statesman", "delegate", "commissioner", "administrator",
     "superintendent", "inspector", "detective", "investigator", "cardinal", "pope", "bishop", "rabbi", "imam",
+    // organisations named by what they are ("the ministry said")
+    "ministry", "government", "company", "agency", "department", "committee", "embassy", "office", "court",
+    "administration", "commission", "council", "firm", "bank", "union", "party", "campaign", "spokesperson",
 ];
 
 /// Abbreviated roles and what they stand for.
@@ -104,7 +108,15 @@ const NATIONALITIES: &[&str] = &[
     "cuban", "venezuelan", "dutch", "swedish", "norwegian", "danish", "finnish", "greek", "irish", "scottish", "welsh",
     "swiss", "austrian", "belgian", "hungarian", "czech", "romanian", "bulgarian", "serbian", "croatian", "nigerian",
     "kenyan", "south", "north", "democratic", "republican", "federal", "state", "local", "white", "senior", "top",
-    "former", "u.s.", "us", "u.n.", "un", "eu", "nato",
+    "former", "u.s.", "us", "u.n.", "un", "eu", "nato", "chilean", "peruvian", "argentine", "argentinian",
+    "colombian", "bolivian", "ecuadorian", "uruguayan", "paraguayan", "thai", "vietnamese", "indonesian",
+    "malaysian", "filipino", "mongolian", "nepali", "bangladeshi", "lankan", "qatari", "emirati", "kuwaiti",
+    "jordanian", "lebanese", "libyan", "tunisian", "moroccan", "algerian", "ethiopian", "ghanaian", "portuguese",
+    "slovak", "slovenian", "estonian", "latvian", "lithuanian", "icelandic", "moldovan", "albanian", "bosnian",
+    "macedonian", "montenegrin", "cypriot", "maltese", "singaporean", "taiwanese", "somali", "sudanese",
+    "yemeni", "omani", "bahraini", "haitian", "jamaican", "dominican", "honduran", "guatemalan", "nicaraguan",
+    "panamanian", "salvadoran", "zimbabwean", "zambian", "ugandan", "tanzanian", "rwandan", "senegalese",
+    "malian", "nigerien", "congolese", "angolan", "mozambican", "namibian", "botswanan", "chinese", "hong",
 ];
 
 /// Personal pronouns that can be speakers, by what they may refer to.

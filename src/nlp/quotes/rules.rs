@@ -28,8 +28,6 @@ pub struct Attribution {
     pub continuation: bool,
     /// Rule confidence.
     pub confidence: f32,
-    /// Direct quote index (into `doc.quotes`) this attribution covers, if any.
-    pub quote: Option<usize>,
 }
 
 /// Longest distance, in tokens, between a quote's closing mark and its cue.
@@ -47,6 +45,11 @@ fn cue_at(doc: &Doc, i: usize) -> Option<&'static str> {
 /// ("has also said") and "was quoted as".
 fn subject_of(doc: &Doc, k: usize) -> Option<Mention> {
     let mut end = k;
+    if end > 0 && doc.is_punct(end - 1, ')') {
+        if let Some(open) = (end.saturating_sub(8)..end - 1).rev().find(|&i| doc.is_punct(i, '(')) {
+            end = open;
+        }
+    }
     while end > 0 && doc.is_word(end - 1) && (is_auxiliary(doc.word(end - 1)) || doc.word(end - 1) == "as") && k - end < 4 {
         end -= 1;
     }
@@ -76,7 +79,7 @@ fn cue_after(doc: &Doc, close: usize) -> Option<(usize, Option<Mention>)> {
                 // inversion: ,» said Mukhtar Tleuberdi
                 return Some((k, doc.mention_starting_at(k + 1)));
             }
-            let subject = subject_of(doc, k).filter(|m| m.start == first);
+            let subject = subject_of(doc, k).filter(|m| m.start == first || (m.start > first && m.start - first <= 6 && (first..m.start).all(|i| doc.is_word(i))));
             return subject.map(|m| (k, Some(m)));
         }
         if doc.is_punct(k, '.') || doc.is_punct(k, ';') {
@@ -124,7 +127,8 @@ fn cue_before(doc: &Doc, open: usize) -> Option<(Option<usize>, Mention)> {
             return None;
         }
         if let Some(base) = cue_at(doc, k) {
-            let gap_ok = k == j || takes_addressee(base) || doc.word(j) == "that" || led_by_colon;
+            // "X said:", "X told reporters,", "X says of Clinton,", "X said that"
+            let gap_ok = k == j || takes_addressee(base) || doc.word(j) == "that" || led_by_colon || j - k <= 4;
             if !gap_ok {
                 return None;
             }
@@ -144,7 +148,7 @@ fn cue_before(doc: &Doc, open: usize) -> Option<(Option<usize>, Mention)> {
 /// Attributions for every direct quote that has an adjacent cue or a leading colon.
 pub fn direct_attributions(doc: &Doc) -> Vec<Attribution> {
     let mut out = Vec::with_capacity(doc.quotes.len());
-    for (index, &(q, open, close)) in doc.quotes.iter().enumerate() {
+    for &(q, open, close) in &doc.quotes {
         let mut a = Attribution {
             start: q.content_start(),
             end: q.close,
@@ -153,7 +157,6 @@ pub fn direct_attributions(doc: &Doc) -> Vec<Attribution> {
             speaker: None,
             continuation: false,
             confidence: 0.5,
-            quote: Some(index),
         };
         if let Some((k, speaker)) = cue_after(doc, close) {
             a.cue = Some((k, k + 1));
@@ -227,17 +230,19 @@ fn build(doc: &Doc, start: usize, end: usize, cue: (usize, usize), speaker: Opti
         speaker,
         continuation: false,
         confidence,
-        quote: None,
     })
 }
 
 /// `X said (to Y) (that) CONTENT`.
 fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attribution> {
     let mut speaker = subject_of(doc, k);
-    // "..., adding that ..." continues the sentence's subject
-    if speaker.is_none() && doc.word(k).ends_with("ing") && k > 0 && doc.is_punct(k - 1, ',') {
+    // "..., adding that ..." / "X unleashed tweets saying that ..." continue the sentence's subject
+    if speaker.is_none() && doc.word(k).ends_with("ing") {
         let s_start = doc.sentences[doc.sentence[k]].0;
-        speaker = (s_start..k).rev().find_map(|i| cue_at(doc, i).and_then(|_| subject_of(doc, i)));
+        speaker = (s_start..k)
+            .rev()
+            .find_map(|i| cue_at(doc, i).and_then(|_| subject_of(doc, i)))
+            .or_else(|| doc.mention_starting_at(s_start).filter(|m| !matches!(m.kind, MentionKind::Nominal { .. }) && m.end < k));
     }
     let speaker = speaker?;
     let mut start = k + 1;
@@ -250,7 +255,7 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
         let addressee_end = (start..(start + 4).min(s_end)).find(|&i| !doc.is_word(i) || doc.quote_of[i].is_some())?;
         start = if doc.is_punct(addressee_end, ',') || doc.is_punct(addressee_end, ':') { addressee_end + 1 } else { return None };
     }
-    if start >= s_end || matches!(doc.word(start), "to" | "for" | "about" | "on" | "in" | "at" | "with" | "by" | "of" | "so" | "it" | "he" | "she" | "they" | "so." | "during" | "after" | "before" | "last" | "this" | "yesterday" | "today" | "earlier") && doc.word(k + 1) != "that" && start == k + 1 {
+    if start >= s_end || matches!(doc.word(start), "to" | "for" | "about" | "on" | "in" | "at" | "with" | "by" | "of" | "so" | "during" | "after" | "before" | "last" | "this" | "yesterday" | "today" | "earlier") && doc.word(k + 1) != "that" && start == k + 1 {
         return None;
     }
     if doc.is_punct(start, ',') || doc.is_punct(start, ':') || doc.is_punct(start, '.') {

@@ -74,8 +74,8 @@ impl Doc {
             }
             return None;
         }
-        if let Some(kind) = pronoun_kind(self.word(last)) {
-            if matches!(self.word(last), "he" | "she" | "they" | "it" | "i" | "we") {
+        if let Some(kind) = pronoun_kind(strip_clitic(self.word(last))) {
+            if matches!(strip_clitic(self.word(last)), "he" | "she" | "they" | "it" | "i" | "we") {
                 return Some(Mention { start: last, end, kind: MentionKind::Pronoun(kind), appositive: false });
             }
             return None;
@@ -91,13 +91,13 @@ impl Doc {
         if start >= self.tokens.len() || self.quote_of[start].is_some() || !self.is_word(start) {
             return None;
         }
-        if let Some(kind) = pronoun_kind(self.word(start)) {
-            return matches!(self.word(start), "he" | "she" | "they" | "it" | "i" | "we")
+        if let Some(kind) = pronoun_kind(strip_clitic(self.word(start))) {
+            return matches!(strip_clitic(self.word(start)), "he" | "she" | "they" | "it" | "i" | "we")
                 .then_some(Mention { start, end: start + 1, kind: MentionKind::Pronoun(kind), appositive: false });
         }
-        // skip a title run before a name: "said Foreign Minister Mukhtar Tleuberdi"
+        // skip a title run before a name: "said Foreign Minister Mukhtar Tleuberdi", "said Rep. Jo Lee"
         let mut i = start;
-        while i < self.tokens.len() && i < start + 6 {
+        while i < self.tokens.len() && i < start + 6 && self.is_word(i) && self.sentence[i] == self.sentence[start] {
             if let Some(e) = self.entity_starting[i] {
                 let (_, _, e_end) = &self.entities[e];
                 if let Some(label) = speaker_label(&self.entities[e].0.label) {
@@ -105,8 +105,11 @@ impl Doc {
                 }
             }
             let w = self.word(i);
-            let title_like = is_role(w) || is_nationality(w) || DETERMINERS.contains(&w) || self.is_capitalized(i) || w == "'s" || w == "’s";
-            if !title_like || !self.is_word(i) {
+            let titular = is_role(w) || is_nationality(w) || DETERMINERS.contains(&w) || HONORIFICS.contains(&w);
+            if self.is_capitalized(i) && !titular && !is_function_word(w) {
+                return self.capitalized_run(i).map(|end| Mention { start: i, end, kind: MentionKind::Name { label: "PER" }, appositive: false });
+            }
+            if !titular {
                 break;
             }
             i += 1;
@@ -123,7 +126,7 @@ impl Doc {
                 }
             }
         }
-        self.capitalized_run(start).map(|end| Mention { start, end, kind: MentionKind::Name { label: "PER" }, appositive: false })
+        None
     }
 
     /// A name (PER/ORG entity, or a capitalised run when NER found nothing there) ending at `end`.
@@ -137,8 +140,11 @@ impl Doc {
         if !self.is_capitalized(last) || is_role(self.word(last)) || is_nationality(self.word(last)) {
             return None;
         }
+        if is_function_word(self.word(last)) {
+            return None;
+        }
         let mut start = last;
-        while start > 0 && self.is_capitalized(start - 1) && self.sentence[start - 1] == self.sentence[last] && !is_role(self.word(start - 1)) && self.entity_ending[start - 1].is_none() {
+        while start > 0 && self.is_capitalized(start - 1) && self.sentence[start - 1] == self.sentence[last] && !is_role(self.word(start - 1)) && self.entity_ending[start - 1].is_none() && !is_function_word(self.word(start - 1)) {
             start -= 1;
         }
         let first_of_sentence = self.sentences[self.sentence[last]].0 == start;
@@ -200,8 +206,22 @@ impl Doc {
     }
 }
 
+/// "he’s" -> "he", "they'll" -> "they".
+fn strip_clitic(word: &str) -> &str {
+    for clitic in ["'s", "’s", "'d", "’d", "'ll", "’ll", "'ve", "’ve", "'re", "’re", "'m", "’m"] {
+        if let Some(stem) = word.strip_suffix(clitic) {
+            return stem;
+        }
+    }
+    word
+}
+
 fn is_function_word(w: &str) -> bool {
-    matches!(w, "the" | "a" | "an" | "in" | "on" | "at" | "but" | "and" | "this" | "that" | "it" | "as" | "for" | "if" | "when" | "while" | "after" | "before" | "then" | "so" | "yet" | "there" | "here" | "what" | "we" | "i" | "they" | "you" | "he" | "she" | "our" | "my" | "no" | "yes" | "not" | "today" | "now" | "asked" | "still")
+    let w = strip_clitic(w);
+    matches!(w, "the" | "a" | "an" | "in" | "on" | "at" | "but" | "and" | "this" | "that" | "it" | "as" | "for" | "if" | "when" | "while" | "after" | "before" | "then" | "so" | "yet" | "there" | "here" | "what" | "we" | "i" | "they" | "you" | "he" | "she" | "our" | "my" | "no" | "yes" | "not" | "today" | "now" | "asked" | "still"
+        | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "january" | "february"
+        | "march" | "april" | "june" | "july" | "august" | "september" | "october" | "november" | "december"
+        | "tonight" | "yesterday" | "tomorrow" | "meanwhile" | "however" | "also" | "later" | "earlier")
 }
 
 /// Country name to nationality, for appositions like "Russia's foreign minister".
@@ -362,15 +382,11 @@ impl Clusters {
         best.map(|(id, ..)| id)
     }
 
-    /// The referent of a pronoun at `char_pos`: the most recent speaker of a compatible kind,
-    /// or failing that the most recently mentioned one.
+    /// The referent of a pronoun at `char_pos`: the most recent speaker of a compatible kind
+    /// (news reports chains of quotes by the same person), or failing that the most recently
+    /// named one. "it"/"they" prefer organisations, then anyone.
     pub fn resolve_pronoun(&self, kind: PronounKind, char_pos: usize) -> Option<usize> {
-        let wanted = |c: &Cluster| match kind {
-            PronounKind::Male | PronounKind::Female | PronounKind::Local => c.label == "PER",
-            PronounKind::Plural => true,
-            PronounKind::Thing => c.label == "ORG",
-        };
-        let latest = |key: &dyn Fn(&Cluster) -> Option<usize>| {
+        let latest = |wanted: &dyn Fn(&Cluster) -> bool, key: &dyn Fn(&Cluster) -> Option<usize>| {
             self.all
                 .iter()
                 .enumerate()
@@ -379,7 +395,17 @@ impl Clusters {
                 .max_by_key(|&(_, p)| p)
                 .map(|(id, _)| id)
         };
-        latest(&|c| c.last_salient_before(char_pos))
+        let person = |c: &Cluster| c.label == "PER";
+        let org = |c: &Cluster| c.label == "ORG";
+        let anyone = |_: &Cluster| true;
+        let spoke = |c: &Cluster| c.last_spoke;
+        let named = |c: &Cluster| c.last_salient_before(char_pos);
+        match kind {
+            PronounKind::Male | PronounKind::Female | PronounKind::Local => latest(&person, &spoke).or_else(|| latest(&person, &named)),
+            PronounKind::Plural | PronounKind::Thing => {
+                latest(&org, &spoke).or_else(|| latest(&anyone, &spoke)).or_else(|| latest(&org, &named)).or_else(|| latest(&anyone, &named))
+            }
+        }
     }
 
     /// Records that cluster `id` spoke at `char_pos`.

@@ -1,0 +1,216 @@
+//! Golden tests of quote extraction and attribution on hand-written articles (our own sentences).
+//!
+//! Entities are given by hand (as NER would find them), so these tests pin the rules alone.
+
+use proptest::prelude::*;
+use quotewire::nlp::quotes::{extract_quotes, QuoteAnalysis, QuoteOptions};
+use quotewire::schema::{Entity, QuoteKind, Resolution};
+
+/// PER/ORG/LOC entities at every occurrence of the given names.
+fn entities(text: &str, names: &[(&str, &str)]) -> Vec<Entity> {
+    let mut out = Vec::new();
+    for (name, label) in names {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(name) {
+            let byte = from + at;
+            let start = text[..byte].chars().count();
+            out.push(Entity { text: name.to_string(), label: label.to_string(), start, end: start + name.chars().count(), score: 1.0 });
+            from = byte + name.len();
+        }
+    }
+    out.sort_by_key(|e| e.start);
+    out
+}
+
+fn analyse(text: &str, names: &[(&str, &str)]) -> QuoteAnalysis {
+    extract_quotes(text, &entities(text, names), &QuoteOptions::default())
+}
+
+/// (kind, speaker name, resolution) of the quote holding `snippet`.
+fn quote(a: &QuoteAnalysis, snippet: &str) -> (QuoteKind, String, Resolution) {
+    let q = a.quotes.iter().find(|q| q.text.contains(snippet)).unwrap_or_else(|| panic!("no quote with {snippet:?}: {:#?}", a.quotes));
+    let s = q.speaker.as_ref().unwrap_or_else(|| panic!("no speaker for {snippet:?}"));
+    (q.kind, s.name.clone(), s.resolution)
+}
+
+fn assert_offsets(text: &str, a: &QuoteAnalysis) {
+    let chars: Vec<char> = text.chars().collect();
+    for q in &a.quotes {
+        assert!(q.start <= q.end && q.end <= chars.len());
+        assert_eq!(chars[q.start..q.end].iter().collect::<String>(), q.text);
+        if let Some(s) = &q.speaker {
+            assert_eq!(chars[s.start..s.end].iter().collect::<String>(), s.text);
+        }
+        if let Some(c) = &q.cue {
+            assert_eq!(chars[c.start..c.end].iter().collect::<String>(), c.text);
+        }
+    }
+}
+
+#[test]
+fn every_mark_style_with_an_inverted_or_plain_cue() {
+    for (open, close) in [("\"", "\""), ("“", "”"), ("«", "»"), ("„", "“"), ("‚", "‘"), ("‘", "’"), ("‹", "›"), ("「", "」")] {
+        let text = format!("Rain fell all day. {open}The harbour will stay closed until the storm passes,{close} said Petra Novak. Ships waited.");
+        let a = analyse(&text, &[("Petra Novak", "PER")]);
+        assert_offsets(&text, &a);
+        assert_eq!(quote(&a, "harbour will stay closed"), (QuoteKind::Direct, "Petra Novak".into(), Resolution::Explicit), "{open}{close}");
+    }
+}
+
+#[test]
+fn speaker_before_the_cue_after_the_quote() {
+    let text = "“We will rebuild the school before winter,” Governor Luis Ortega told reporters on Friday.";
+    let a = analyse(text, &[("Luis Ortega", "PER")]);
+    assert_eq!(quote(&a, "rebuild the school"), (QuoteKind::Direct, "Luis Ortega".into(), Resolution::Explicit));
+}
+
+#[test]
+fn colon_led_quotes_with_and_without_a_verb() {
+    let text = "Luis Ortega said: “The budget is final and it is fair.”\n\nMaria Costa: «The budget ignores the north of the region.»";
+    let a = analyse(text, &[("Luis Ortega", "PER"), ("Maria Costa", "PER")]);
+    assert_eq!(quote(&a, "budget is final").1, "Luis Ortega");
+    assert_eq!(quote(&a, "ignores the north").1, "Maria Costa");
+}
+
+#[test]
+fn a_quote_over_several_paragraphs_is_one_quote_with_one_speaker() {
+    let text = "Luis Ortega said:\n\n“The first part of the plan repairs the roads.\n\n“The second part builds a clinic in every village.\n\n“The third part trains the nurses who will work there.”";
+    let a = analyse(text, &[("Luis Ortega", "PER")]);
+    let direct: Vec<_> = a.quotes.iter().filter(|q| q.kind == QuoteKind::Direct).collect();
+    assert_eq!(direct.len(), 1, "{:#?}", a.quotes);
+    assert!(direct[0].text.contains("first part") && direct[0].text.contains("third part"));
+    assert_eq!(quote(&a, "first part").1, "Luis Ortega");
+}
+
+#[test]
+fn nested_quotes_stay_inside_their_parent() {
+    let text = "“My grandmother always told me ‘never sell the land’ and I never will,” said Ana Ruiz.";
+    let a = analyse(text, &[("Ana Ruiz", "PER")]);
+    assert_eq!(a.quotes.len(), 1, "{:#?}", a.quotes);
+    assert!(a.quotes[0].text.contains("‘never sell the land’"));
+}
+
+#[test]
+fn indirect_quotes_of_every_shape() {
+    let text = "Ana Ruiz said that the harvest was the best in a decade. \
+                Farmers will be paid more this year, the minister added. \
+                According to Ana Ruiz, exports to Asia doubled last year. \
+                Tomas Varga told reporters that the port would reopen in May. \
+                Tomas Varga was quoted as saying the new quay would double capacity.";
+    let a = analyse(text, &[("Ana Ruiz", "PER"), ("Tomas Varga", "PER")]);
+    assert_offsets(text, &a);
+    assert_eq!(quote(&a, "harvest was the best"), (QuoteKind::Indirect, "Ana Ruiz".into(), Resolution::Explicit));
+    assert_eq!(quote(&a, "exports to Asia doubled").1, "Ana Ruiz");
+    assert_eq!(quote(&a, "port would reopen in May").1, "Tomas Varga");
+    assert_eq!(quote(&a, "double capacity").1, "Tomas Varga");
+    assert_eq!(quote(&a, "Farmers will be paid more").0, QuoteKind::Indirect);
+}
+
+#[test]
+fn a_reported_clause_with_a_quoted_fragment_is_one_mixed_quote() {
+    let text = "Tomas Varga stressed that the new quay was, in his view, «a gift to the next generation of dockers».";
+    let a = analyse(text, &[("Tomas Varga", "PER")]);
+    assert_eq!(a.quotes.len(), 1, "{:#?}", a.quotes);
+    assert_eq!(quote(&a, "gift to the next generation"), (QuoteKind::Mixed, "Tomas Varga".into(), Resolution::Explicit));
+}
+
+#[test]
+fn pronoun_chains_resolve_to_the_last_speaker() {
+    let text = "Ana Ruiz opened the fair on Monday. “The valley has never looked better,” she said. \
+                She added that next year the fair would last a week.\n\n\
+                In her words, the region owes its farmers a great deal.";
+    let a = analyse(text, &[("Ana Ruiz", "PER")]);
+    assert_eq!(quote(&a, "valley has never"), (QuoteKind::Direct, "Ana Ruiz".into(), Resolution::Pronoun));
+    assert_eq!(quote(&a, "fair would last a week"), (QuoteKind::Indirect, "Ana Ruiz".into(), Resolution::Pronoun));
+    assert_eq!(quote(&a, "owes its farmers"), (QuoteKind::Indirect, "Ana Ruiz".into(), Resolution::Pronoun));
+}
+
+#[test]
+fn nominal_speakers_resolve_through_titles_nationalities_and_abbreviations() {
+    let text = "Foreign Minister Ana Ruiz met her Chilean counterpart Tomas Varga in Lima.\n\n\
+                «The talks were long but useful,» the Minister said.\n\n\
+                «We signed three agreements today,» the Chilean FM noted.";
+    let a = analyse(text, &[("Ana Ruiz", "PER"), ("Tomas Varga", "PER"), ("Lima", "LOC")]);
+    assert_eq!(quote(&a, "talks were long"), (QuoteKind::Direct, "Ana Ruiz".into(), Resolution::Nominal));
+    assert_eq!(quote(&a, "three agreements"), (QuoteKind::Direct, "Tomas Varga".into(), Resolution::Nominal));
+    let varga = a.speakers.iter().find(|c| c.name == "Tomas Varga").expect("cluster");
+    assert!(varga.titles.iter().any(|t| t.contains("Chilean counterpart")), "{varga:?}");
+}
+
+#[test]
+fn apposition_names_the_speaker() {
+    let text = "Tomas Varga, Chile's foreign minister, said the border would stay open through the winter.";
+    let a = analyse(text, &[("Tomas Varga", "PER")]);
+    assert_eq!(quote(&a, "border would stay open"), (QuoteKind::Indirect, "Tomas Varga".into(), Resolution::Apposition));
+}
+
+#[test]
+fn surnames_and_titles_merge_into_one_cluster() {
+    let text = "Ana Ruiz arrived first. “We are ready,” Ms. Ruiz said. “The plan works,” Ruiz added.";
+    let a = analyse(text, &[("Ana Ruiz", "PER"), ("Ruiz", "PER")]);
+    let people: Vec<_> = a.speakers.iter().filter(|c| c.label == "PER").collect();
+    assert_eq!(people.len(), 1, "{people:#?}");
+    assert_eq!(quote(&a, "We are ready").1, "Ana Ruiz");
+    assert_eq!(quote(&a, "The plan works").1, "Ana Ruiz");
+}
+
+#[test]
+fn a_quote_paragraph_without_a_cue_continues_the_previous_speaker() {
+    let text = "“The dam is safe and the inspections prove it,” said Tomas Varga.\n\n“Every engineer on the site has signed the report.”";
+    let a = analyse(text, &[("Tomas Varga", "PER")]);
+    assert_eq!(quote(&a, "Every engineer"), (QuoteKind::Direct, "Tomas Varga".into(), Resolution::Continuation));
+}
+
+#[test]
+fn organisations_speak_too() {
+    let text = "The ministry said the new rules would take effect in March.";
+    let a = analyse(text, &[]);
+    let (kind, name, resolution) = quote(&a, "new rules would take effect");
+    assert_eq!((kind, resolution), (QuoteKind::Indirect, Resolution::Unresolved));
+    assert_eq!(name, "The ministry");
+}
+
+#[test]
+fn apostrophes_and_scare_quotes_are_not_quotations() {
+    let text = "The two countries’ ministers don’t agree on the so-called “deal” yet.";
+    let a = analyse(text, &[]);
+    assert!(a.quotes.is_empty(), "{:#?}", a.quotes);
+}
+
+#[test]
+fn unbalanced_marks_never_swallow_the_rest_of_the_article() {
+    let text = "He called it “a start.\n\nMaria Costa said that the vote would be held in June.";
+    let a = analyse(text, &[("Maria Costa", "PER")]);
+    assert!(a.quotes.iter().all(|q| !q.text.contains("a start")), "{:#?}", a.quotes);
+    assert_eq!(quote(&a, "vote would be held").1, "Maria Costa");
+}
+
+#[test]
+fn ten_megabytes_of_unbalanced_marks_finish() {
+    let mut text = String::with_capacity(10 << 20);
+    while text.len() < 10 << 20 {
+        text.push_str("“ word « another „ and ‘ more \" text ");
+    }
+    let a = extract_quotes(&text, &[], &QuoteOptions::default());
+    assert_offsets(&text, &a);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_unicode_never_panics_and_offsets_are_valid(text in "\\PC{0,400}") {
+        let a = extract_quotes(&text, &[], &QuoteOptions::default());
+        assert_offsets(&text, &a);
+    }
+
+    #[test]
+    fn quote_heavy_text_never_panics(parts in proptest::collection::vec(prop_oneof![
+        Just("“"), Just("”"), Just("«"), Just("»"), Just("\""), Just("‘"), Just("’"), Just(" said "), Just(" he "),
+        Just("Ana Ruiz"), Just(", "), Just(". "), Just("\n\n"), Just("according to "), Just("In his words, "), Just("word")
+    ], 0..80)) {
+        let text: String = parts.concat();
+        let a = extract_quotes(&text, &entities(&text, &[("Ana Ruiz", "PER")]), &QuoteOptions::default());
+        assert_offsets(&text, &a);
+    }
+}
