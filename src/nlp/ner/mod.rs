@@ -11,6 +11,7 @@ mod decode;
 pub mod model;
 mod ort_backend;
 mod windows;
+pub mod words;
 
 pub use decode::{decode_entities, WordPrediction};
 pub use model::{ModelConfig, NerModel};

@@ -98,7 +98,7 @@ impl Doc {
         // skip a title run before a name: "said Foreign Minister Mukhtar Tleuberdi", "said Rep. Jo Lee"
         let mut i = start;
         while i < self.tokens.len() && i < start + 6 && self.is_word(i) && self.sentence[i] == self.sentence[start] {
-            if let Some(e) = self.entity_starting[i] {
+            if let Some(e) = self.entity_starting[i].filter(|&e| !self.names_nobody(i, self.entities[e].2)) {
                 let (_, _, e_end) = &self.entities[e];
                 if let Some(label) = speaker_label(&self.entities[e].0.label) {
                     return Some(Mention { start: i, end: *e_end, kind: MentionKind::Name { label }, appositive: false });
@@ -134,7 +134,9 @@ impl Doc {
         let last = end.checked_sub(1)?;
         if let Some(e) = self.entity_ending[last] {
             let (entity, start, _) = &self.entities[e];
-            return speaker_label(&entity.label).map(|label| Mention { start: *start, end, kind: MentionKind::Name { label }, appositive: false });
+            if !self.names_nobody(*start, end) {
+                return speaker_label(&entity.label).map(|label| Mention { start: *start, end, kind: MentionKind::Name { label }, appositive: false });
+            }
         }
         // possessive-free capitalised run, not sentence-initial function words
         if !self.is_capitalized(last) || is_role(self.word(last)) || is_nationality(self.word(last)) {
@@ -155,6 +157,11 @@ impl Doc {
             return None; // inside a LOC/MISC entity
         }
         Some(Mention { start, end, kind: MentionKind::Name { label: "PER" }, appositive: false })
+    }
+
+    /// An "entity" made of role words only ("FM", "Minister") describes someone, it names nobody.
+    pub fn names_nobody(&self, start: usize, end: usize) -> bool {
+        (start..end).all(|i| !self.is_word(i) || is_role(self.word(i)) || is_nationality(self.word(i)) || DETERMINERS.contains(&self.word(i)))
     }
 
     /// A description ending at `end` whose head is a role word: "the Minister", "the Russian
@@ -287,7 +294,9 @@ impl Clusters {
         let mut clusters = Clusters::default();
         for (entity, start, end) in &doc.entities {
             let Some(label) = speaker_label(&entity.label) else { continue };
-            clusters.add_name(doc, *start, *end, label);
+            if !doc.names_nobody(*start, *end) {
+                clusters.add_name(doc, *start, *end, label);
+            }
         }
         clusters.inherit_counterpart_roles(doc);
         clusters
