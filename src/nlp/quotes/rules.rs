@@ -61,13 +61,29 @@ fn subject_of(doc: &Doc, k: usize) -> Option<Mention> {
 }
 
 /// Speaker of a direct quote from a cue after its closing mark at token `close`.
-fn cue_after(doc: &Doc, close: usize) -> Option<(usize, Option<Mention>)> {
+fn cue_after(doc: &Doc, close: usize) -> Option<(Option<usize>, Option<Mention>)> {
     let n = doc.tokens.len();
+    // “..., ” he said / “...?” she asked: the quote ends a clause (titles like “Fox News Sunday” don't)
+    let last_inside = doc.chars[doc.tokens[close].start.saturating_sub(1)];
+    let clause = matches!(last_inside, ',' | '.' | '!' | '?' | '…' | '-' | '—') || doc.is_punct(close + 1, ',');
+    if !clause {
+        return None;
+    }
     let mut i = close + 1;
-    while i < n && !doc.is_word(i) && matches!(doc.chars[doc.tokens[i].start], ',' | '—' | '–' | '-') {
+    while i < n && !doc.is_word(i) && matches!(doc.chars[doc.tokens[i].start], ',' | '—' | '–' | '-' | '―') {
         i += 1;
     }
     let first = i;
+    // a byline after a dash: “...” ― Pamela Padilla
+    let dashed = (close + 1..first).any(|d| matches!(doc.chars[doc.tokens[d].start], '—' | '–' | '―'));
+    if dashed && first < n && doc.tokens[first].paragraph == doc.tokens[close].paragraph {
+        if let Some(m) = doc.mention_starting_at(first).filter(|m| matches!(m.kind, MentionKind::Name { .. })) {
+            let ends_there = doc.tokens.get(m.end).is_none_or(|t| t.paragraph != doc.tokens[close].paragraph || doc.is_punct(m.end, ',') || doc.is_punct(m.end, '.'));
+            if ends_there {
+                return Some((None, Some(m)));
+            }
+        }
+    }
     if first >= n || doc.tokens[first].paragraph != doc.tokens[close].paragraph {
         return None;
     }
@@ -77,10 +93,10 @@ fn cue_after(doc: &Doc, close: usize) -> Option<(usize, Option<Mention>)> {
         if cue_at(doc, k).is_some() {
             if k == first {
                 // inversion: ,» said Mukhtar Tleuberdi
-                return Some((k, doc.mention_starting_at(k + 1)));
+                return Some((Some(k), doc.mention_starting_at(k + 1)));
             }
             let subject = subject_of(doc, k).filter(|m| m.start == first || (m.start > first && m.start - first <= 6 && (first..m.start).all(|i| doc.is_word(i))));
-            return subject.map(|m| (k, Some(m)));
+            return subject.map(|m| (Some(k), Some(m)));
         }
         if doc.is_punct(k, '.') || doc.is_punct(k, ';') {
             break;
@@ -128,7 +144,8 @@ fn cue_before(doc: &Doc, open: usize) -> Option<(Option<usize>, Mention)> {
         }
         if let Some(base) = cue_at(doc, k) {
             // "X said:", "X told reporters,", "X says of Clinton,", "X said that"
-            let gap_ok = k == j || takes_addressee(base) || doc.word(j) == "that" || led_by_colon || j - k <= 4;
+            let prepositional = matches!(doc.word(k + 1), "of" | "to" | "about" | "on" | "in" | "at" | "during" | "after" | "before" | "via" | "from");
+            let gap_ok = k == j || takes_addressee(base) || doc.word(j) == "that" || led_by_colon || (j - k <= 5 && prepositional);
             if !gap_ok {
                 return None;
             }
@@ -159,7 +176,7 @@ pub fn direct_attributions(doc: &Doc) -> Vec<Attribution> {
             confidence: 0.5,
         };
         if let Some((k, speaker)) = cue_after(doc, close) {
-            a.cue = Some((k, k + 1));
+            a.cue = k.map(|k| (k, k + 1));
             a.speaker = speaker;
             a.confidence = 0.9;
         } else if let Some((k, speaker)) = cue_before(doc, open) {
@@ -247,9 +264,15 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
     let speaker = speaker?;
     let mut start = k + 1;
     // an addressee or a short adverbial before "that": "told reporters on Tuesday that"
-    if let Some(that) = (start..(start + 10).min(s_end)).find(|&i| doc.word(i) == "that" && doc.quote_of[i].is_none()) {
-        if (start..that).all(|i| doc.is_word(i) && cue_at(doc, i).is_none()) {
-            start = that + 1;
+    let complementizer = |w: &str| matches!(w, "that" | "how" | "why" | "whether" | "what" | "if");
+    if let Some(that) = (start..(start + 12).min(s_end)).find(|&i| complementizer(doc.word(i)) && doc.quote_of[i].is_none()) {
+        if (start..that).all(|i| (doc.is_word(i) || doc.is_punct(i, ',')) && cue_at(doc, i).is_none() && doc.quote_of[i].is_none()) {
+            // "that" itself is not content; "how"/"why"/"whether" are
+            start = if doc.word(that) == "that" { that + 1 } else { that };
+            // "He said that, if elected, he'd ..."
+            if doc.is_punct(start, ',') {
+                start += 1;
+            }
         }
     } else if takes_addressee(base) {
         let addressee_end = (start..(start + 4).min(s_end)).find(|&i| !doc.is_word(i) || doc.quote_of[i].is_some())?;
@@ -278,6 +301,11 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         }
         (m.clone(), m.start - 1)
     };
+    // a parenthetical cue ("But, he said, local officials should ...") is followed by content
+    if doc.is_punct(speaker.end.max(k + 1), ',') && words_between(doc, k + 1, tail) > 7 {
+        let after = speaker.end.max(k + 1) + 1;
+        return build(doc, after, tail, (k, k + 1), Some(speaker), 0.7);
+    }
     // only a short tail after the cue ("in a statement", "on Tuesday")
     if words_between(doc, k + 1, tail) > 7 {
         return None;
@@ -290,7 +318,7 @@ fn according_to(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<Att
     if doc.word(k) != "according" || doc.word(k + 1) != "to" || doc.quote_of[k].is_some() {
         return None;
     }
-    let speaker = doc.mention_starting_at(k + 2)?;
+    let speaker = doc.mention_starting_at(k + 2).or_else(|| doc.noun_phrase_starting_at(k + 2))?;
     let cue = (k, k + 2);
     if k == s_start || (k > s_start && !doc.is_punct(k - 1, ',')) {
         // According to X, CONTENT.

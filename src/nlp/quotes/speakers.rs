@@ -45,7 +45,8 @@ pub fn is_auxiliary(word: &str) -> bool {
             | "repeatedly" | "once" | "further" | "just" | "only" | "even" | "already" | "often" | "frequently"
             | "publicly" | "privately" | "reportedly" | "allegedly" | "simply" | "flatly" | "firmly" | "clearly"
             | "quickly" | "angrily" | "calmly" | "bluntly" | "openly" | "now" | "still" | "yet" | "not" | "never"
-            | "has't" | "hasn't" | "didn't" | "wouldn't" | "emphatically" | "told" | "quoted"
+            | "hasn't" | "didn't" | "wouldn't" | "isn't" | "wasn't" | "doesn't" | "don't" | "hasn’t" | "didn’t"
+            | "wouldn’t" | "isn’t" | "wasn’t" | "doesn’t" | "don’t" | "won’t" | "won't" | "emphatically" | "told" | "quoted"
     )
 }
 
@@ -66,10 +67,19 @@ impl Doc {
         }
         // "Lavrov, Russia's foreign minister, said" -> the name before the apposition
         if self.is_punct(last, ',') {
-            let inner = self.mention_ending_at(last)?;
-            if matches!(inner.kind, MentionKind::Nominal { .. }) && inner.start >= 2 && self.is_punct(inner.start - 1, ',') {
-                if let Some(name) = self.name_ending_at(inner.start - 1) {
-                    return Some(Mention { appositive: true, ..name });
+            // "Lavrov, Russia's foreign minister, said" / "The chairman, Phil Lovas, said" /
+            // "Trump, speaking to veterans in Virginia, said": the mention before the first comma
+            let sentence = self.sentence[last];
+            let open = (last.saturating_sub(14)..last).rev().find(|&i| self.is_punct(i, ',') && self.sentence[i] == sentence)?;
+            if (open + 1..last).any(|i| self.quote_of[i].is_some()) {
+                return None;
+            }
+            if let Some(name) = self.name_ending_at(open) {
+                return Some(Mention { appositive: true, ..name });
+            }
+            if let Some(inner) = self.name_ending_at(last) {
+                if open + 1 == inner.start && self.nominal_ending_at(open).is_some() {
+                    return Some(Mention { appositive: true, ..inner });
                 }
             }
             return None;
@@ -159,6 +169,17 @@ impl Doc {
         Some(Mention { start, end, kind: MentionKind::Name { label: "PER" }, appositive: false })
     }
 
+    /// Any short noun phrase at `start` ("the poll", "show insiders"), up to a comma or the
+    /// sentence end: a speaker that names nobody, for "according to".
+    pub fn noun_phrase_starting_at(&self, start: usize) -> Option<Mention> {
+        let sentence = *self.sentence.get(start)?;
+        let mut end = start;
+        while end < self.tokens.len() && end - start < 6 && self.is_word(end) && self.sentence[end] == sentence && self.quote_of[end].is_none() {
+            end += 1;
+        }
+        (end > start).then_some(Mention { start, end, kind: MentionKind::Nominal { words: Vec::new(), plural: true }, appositive: false })
+    }
+
     /// An "entity" made of role words only ("FM", "Minister") describes someone, it names nobody.
     pub fn names_nobody(&self, start: usize, end: usize) -> bool {
         (start..end).all(|i| !self.is_word(i) || is_role(self.word(i)) || is_nationality(self.word(i)) || DETERMINERS.contains(&self.word(i)))
@@ -169,7 +190,7 @@ impl Doc {
     fn nominal_ending_at(&self, end: usize) -> Option<Mention> {
         let last = end.checked_sub(1)?;
         let head = self.word(last);
-        if !is_role(head) || !self.is_word(last) {
+        if !(is_role(head) || GENERIC.contains(&head)) || !self.is_word(last) {
             return None;
         }
         let mut start = last;
