@@ -214,3 +214,19 @@ proptest! {
         assert_offsets(&text, &a);
     }
 }
+
+#[test]
+fn a_byline_after_a_dash_names_the_speaker() {
+    let text = "“The new library changed how our children spend their evenings.” ― Rosa Almeida\n“Nothing else in town stays open this late.” ― Karl Brandt";
+    let a = analyse(text, &[("Rosa Almeida", "PER"), ("Karl Brandt", "PER")]);
+    assert_eq!(quote(&a, "new library changed").1, "Rosa Almeida");
+    assert_eq!(quote(&a, "stays open this late").1, "Karl Brandt");
+    assert!(a.quotes.iter().all(|q| q.cue.is_none()), "a byline has no cue");
+}
+
+#[test]
+fn titles_in_quotation_marks_do_not_take_the_next_cue() {
+    let text = "On a broadcast of “Morning Roundup,” Senator Jo Park said the bill would pass before the summer recess.";
+    let a = analyse(text, &[("Jo Park", "PER")]);
+    assert_eq!(quote(&a, "bill would pass").1, "Jo Park");
+}

@@ -116,8 +116,16 @@ impl NerModel {
         let mut probs: Vec<Vec<Vec<Vec<f32>>>> = plans.iter().map(|(p, _)| vec![Vec::new(); p.len()]).collect();
         let mut at = 0;
         while at < jobs.len() {
+            // jobs are sorted longest first: a batch takes windows while the token budget lasts
+            // and their length stays within 3/4 of the batch's width, so padding stays small
             let width = jobs[at].span.end - jobs[at].span.start + 2;
-            let rows = (self.options.max_batch_tokens / width).max(1).min(jobs.len() - at);
+            let budget_rows = (self.options.max_batch_tokens / width).max(1);
+            let rows = jobs[at..]
+                .iter()
+                .take(budget_rows)
+                .take_while(|j| (j.span.end - j.span.start + 2) * 4 >= width * 3)
+                .count()
+                .max(1);
             let batch_jobs = &jobs[at..at + rows];
             let scores = self.classifier.classify(&self.batch(&encoded, batch_jobs, width))?;
             for (row, job) in batch_jobs.iter().enumerate() {

@@ -162,6 +162,15 @@ fn cue_before(doc: &Doc, open: usize) -> Option<(Option<usize>, Mention)> {
     }
 }
 
+/// `On “Morning Roundup,” Senator Park said the bill would pass`: a short quoted title
+/// followed by a cue that introduces a clause of its own; the cue belongs to the clause.
+fn cue_heads_a_clause(doc: &Doc, open: usize, close: usize, cue: Option<usize>) -> bool {
+    let Some(k) = cue else { return false };
+    let quoted_words = words_between(doc, open, close + 1);
+    let s_end = doc.sentences[doc.sentence[k]].1;
+    quoted_words < 4 && words_between(doc, k + 1, s_end) >= 5
+}
+
 /// Attributions for every direct quote that has an adjacent cue or a leading colon.
 pub fn direct_attributions(doc: &Doc) -> Vec<Attribution> {
     let mut out = Vec::with_capacity(doc.quotes.len());
@@ -175,7 +184,8 @@ pub fn direct_attributions(doc: &Doc) -> Vec<Attribution> {
             continuation: false,
             confidence: 0.5,
         };
-        if let Some((k, speaker)) = cue_after(doc, close) {
+        let after = cue_after(doc, close).filter(|(k, _)| !cue_heads_a_clause(doc, open, close, *k));
+        if let Some((k, speaker)) = after {
             a.cue = k.map(|k| (k, k + 1));
             a.speaker = speaker;
             a.confidence = 0.9;
