@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use rdkafka::config::ClientConfig;
 use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::Message;
 
 /// What to read.
@@ -40,7 +41,15 @@ pub fn tail(options: &TailOptions, mut out: impl Write) -> Result<usize, String>
     let mut printed = 0;
     while printed < options.count && Instant::now() < deadline {
         let Some(result) = consumer.poll(Duration::from_millis(200)) else { continue };
-        let message = result.map_err(|e| format!("reading {}: {e}", options.topic))?;
+        let message = match result {
+            Ok(m) => m,
+            // the topic may not exist until the worker writes its first event
+            Err(KafkaError::MessageConsumption(RDKafkaErrorCode::UnknownTopicOrPartition)) => {
+                std::thread::sleep(Duration::from_millis(200));
+                continue;
+            }
+            Err(e) => return Err(format!("reading {}: {e}", options.topic)),
+        };
         if let Some(key) = &options.key {
             if message.key() != Some(key.as_bytes()) {
                 continue;
