@@ -23,6 +23,9 @@ pub enum NlpError {
     /// The NER model failed.
     #[error(transparent)]
     Ner(#[from] NerError),
+    /// The stage returned no result for an article.
+    #[error("the NLP stage returned no result")]
+    Empty,
 }
 
 impl NlpError {

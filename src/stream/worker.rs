@@ -33,7 +33,7 @@ use tokio::task::JoinHandle;
 use super::decode::{decode_article, DecodeError};
 use super::offsets::{OffsetTracker, TopicPartition};
 use crate::config::Config;
-use crate::nlp::{Enricher, NlpError};
+use crate::nlp::{Enricher, Enrichment, NlpError};
 use crate::observability::{Health, Metrics, PartitionLabel};
 use crate::schema::{Article, SourcePosition};
 
@@ -329,9 +329,29 @@ async fn enrich_stage(mut rx: mpsc::Receiver<Vec<Fetched>>, tx: mpsc::Sender<Joi
     }
 }
 
+/// Enriches a batch; a panic in the NLP stage (a bug met by some input) costs only the article
+/// that caused it, which is dead-lettered, instead of stalling its partition forever.
+fn enrich_guarded(enricher: &Enricher, articles: &[&Article]) -> Vec<Result<Enrichment, String>> {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    let run = |batch: &[&Article]| catch_unwind(AssertUnwindSafe(|| enricher.enrich_batch(batch)));
+    match run(articles) {
+        Ok(results) => results.into_iter().map(|r| r.map_err(|e| e.to_string())).collect(),
+        Err(_) => articles
+            .iter()
+            .map(|a| match run(std::slice::from_ref(a)) {
+                Ok(mut one) => one.pop().unwrap_or_else(|| Err(NlpError::Empty)).map_err(|e| e.to_string()),
+                Err(_) => {
+                    tracing::error!(id = %a.id, "the NLP stage panicked on this article; dead-lettering it");
+                    Err("the NLP stage panicked on this article".to_string())
+                }
+            })
+            .collect(),
+    }
+}
+
 fn enrich(enricher: &Enricher, batch: Vec<Fetched>) -> BatchResult {
     let articles: Vec<&Article> = batch.iter().filter_map(|f| f.article.as_ref().ok()).collect();
-    let mut enriched = enricher.enrich_batch(&articles).into_iter();
+    let mut enriched = enrich_guarded(enricher, &articles).into_iter();
     let mut out = Vec::with_capacity(batch.len());
     for f in batch {
         let outcome = match &f.article {
@@ -345,7 +365,7 @@ fn enrich(enricher: &Enricher, batch: Vec<Fetched>) -> BatchResult {
                         Err(e) => Outcome::DeadLetter { reason: "processing_failed", message: format!("encoding the event: {e}") },
                     }
                 }
-                Some(Err(e)) => Outcome::DeadLetter { reason: NlpError::reason(&e), message: e.to_string() },
+                Some(Err(message)) => Outcome::DeadLetter { reason: "processing_failed", message },
                 None => Outcome::DeadLetter { reason: "processing_failed", message: "the NLP stage returned no result".into() },
             },
         };
