@@ -5,7 +5,7 @@
 //! names carry the `quotewire_` prefix, `_total` for counters and `_seconds` for durations.
 
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::State;
@@ -113,7 +113,6 @@ pub struct Health {
     model_loaded: AtomicBool,
     assigned_partitions: AtomicI64,
     stopping: AtomicBool,
-    detail: Mutex<String>,
 }
 
 impl Health {
@@ -137,13 +136,6 @@ impl Health {
         self.stopping.store(true, Ordering::Relaxed);
     }
 
-    /// Free-form status for the health body.
-    pub fn set_detail(&self, detail: impl Into<String>) {
-        if let Ok(mut d) = self.detail.lock() {
-            *d = detail.into();
-        }
-    }
-
     /// Alive when the poll loop ran within `stale` (or has not started yet).
     pub fn alive(&self, stale: Duration) -> bool {
         let last = self.last_poll_ms.load(Ordering::Relaxed);
@@ -157,11 +149,10 @@ impl Health {
 
     fn describe(&self) -> String {
         format!(
-            "model_loaded={} assigned_partitions={} stopping={} {}",
+            "model_loaded={} assigned_partitions={} stopping={}",
             self.model_loaded.load(Ordering::Relaxed),
             self.assigned_partitions.load(Ordering::Relaxed),
             self.stopping.load(Ordering::Relaxed),
-            self.detail.lock().map(|d| d.clone()).unwrap_or_default()
         )
     }
 }

@@ -9,7 +9,7 @@ pub mod quotes;
 pub mod segment;
 pub mod text;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use thiserror::Error;
 
@@ -146,9 +146,4 @@ impl Enricher {
             pipeline: self.pipeline.clone(),
         }
     }
-}
-
-/// Convenience for tools and tests: is `dir` a model folder?
-pub fn is_model_dir(dir: &Path) -> bool {
-    dir.join("config.json").is_file() && dir.join("model.onnx").is_file() && dir.join("tokenizer.json").is_file()
 }

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Once;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -323,8 +323,4 @@ pub fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) 
 pub fn event_validator() -> jsonschema::Validator {
     let schema = quotewire::schema::json_schemas()["event"].clone();
     jsonschema::validator_for(&schema).expect("event schema compiles")
-}
-
-pub fn exists(path: &Path) -> bool {
-    path.exists()
 }

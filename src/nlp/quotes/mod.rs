@@ -78,7 +78,7 @@ pub fn extract_quotes(text: &str, entities: &[Entity], options: &QuoteOptions) -
             let (start, end) = doc.char_span(s, e);
             TextSpan { text: doc.span_text(s, e), start, end }
         });
-        let confidence = if a.continuation || speaker.as_ref().is_some_and(|s| s.resolution == Resolution::Continuation) { 0.6 } else { a.confidence };
+        let confidence = if speaker.as_ref().is_some_and(|s| s.resolution == Resolution::Continuation) { 0.6 } else { a.confidence };
         quotes.push(Quote {
             text: doc.chars[a.start..a.end].iter().collect(),
             start: a.start,
@@ -86,7 +86,7 @@ pub fn extract_quotes(text: &str, entities: &[Entity], options: &QuoteOptions) -
             kind: a.kind,
             cue,
             speaker,
-            confidence: if quotes.is_empty() && confidence == 0.0 { 0.5 } else { confidence },
+            confidence,
         });
     }
     QuoteAnalysis { quotes, speakers: clusters.to_schema() }

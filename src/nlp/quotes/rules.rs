@@ -24,8 +24,6 @@ pub struct Attribution {
     pub cue: Option<(usize, usize)>,
     /// The speaker mention, if one was found.
     pub speaker: Option<Mention>,
-    /// Speaker carried over from the previous quote.
-    pub continuation: bool,
     /// Rule confidence.
     pub confidence: f32,
 }
@@ -181,7 +179,6 @@ pub fn direct_attributions(doc: &Doc) -> Vec<Attribution> {
             kind: QuoteKind::Direct,
             cue: None,
             speaker: None,
-            continuation: false,
             confidence: 0.5,
         };
         let after = cue_after(doc, close).filter(|(k, _)| !cue_heads_a_clause(doc, open, close, *k));
@@ -255,7 +252,6 @@ fn build(doc: &Doc, start: usize, end: usize, cue: (usize, usize), speaker: Opti
         kind: if holds_quote { QuoteKind::Mixed } else { QuoteKind::Indirect },
         cue: Some(cue),
         speaker,
-        continuation: false,
         confidence,
     })
 }
