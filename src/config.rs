@@ -73,6 +73,15 @@ pub struct KafkaConfig {
     pub session_timeout_ms: u64,
     /// How often processed offsets are committed. Default: 1000.
     pub commit_interval_ms: u64,
+    /// Delivery guarantee: `at-least-once` (events acknowledged, then offsets committed; a crash
+    /// can repeat some events) or `exactly-once` (each batch's events and its input offsets in one
+    /// Kafka transaction; `read_committed` readers see every article once). Default: `at-least-once`.
+    pub delivery: Delivery,
+    /// Transactional id of this instance (exactly-once only). Must be unique per running
+    /// instance and stable across its restarts, so a restarted instance fences its dead
+    /// predecessor and aborts its open transaction. Empty: `quotewire-` + `$HOSTNAME` (the pod
+    /// name in Kubernetes). Default: empty.
+    pub transactional_id: String,
     /// Extra librdkafka consumer properties (e.g. `security.protocol`, `sasl.mechanism`).
     pub consumer: BTreeMap<String, String>,
     /// Extra librdkafka producer properties (e.g. `compression.type`, `linger.ms`).
@@ -90,8 +99,34 @@ impl Default for KafkaConfig {
             auto_offset_reset: "earliest".into(),
             session_timeout_ms: 30_000,
             commit_interval_ms: 1_000,
+            delivery: Delivery::AtLeastOnce,
+            transactional_id: String::new(),
             consumer: BTreeMap::new(),
             producer: BTreeMap::new(),
+        }
+    }
+}
+
+/// Delivery guarantee of the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Delivery {
+    /// Offsets are committed after the events are acknowledged.
+    AtLeastOnce,
+    /// Events and input offsets are committed in one Kafka transaction per batch.
+    ExactlyOnce,
+}
+
+impl KafkaConfig {
+    /// The transactional id of this instance: the configured one, else `quotewire-$HOSTNAME`,
+    /// else `quotewire-<pid>` (unique but not stable across restarts).
+    pub fn effective_transactional_id(&self) -> String {
+        if !self.transactional_id.is_empty() {
+            return self.transactional_id.clone();
+        }
+        match std::env::var("HOSTNAME") {
+            Ok(host) if !host.is_empty() => format!("quotewire-{host}"),
+            _ => format!("quotewire-{}", std::process::id()),
         }
     }
 }

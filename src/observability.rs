@@ -59,6 +59,13 @@ pub struct Metrics {
     pub consumer_lag: Family<PartitionLabel, Gauge>,
     /// Offsets committed.
     pub commits: Counter,
+    /// Kafka transactions committed (exactly-once delivery).
+    pub transactions_committed: Counter,
+    /// Kafka transactions aborted and retried (exactly-once delivery).
+    pub transactions_aborted: Counter,
+    /// Fetched records dropped because their partition was revoked before they were
+    /// committed (exactly-once delivery; the partition's next owner processes them).
+    pub revoked_dropped: Counter,
 }
 
 impl Default for Metrics {
@@ -80,6 +87,9 @@ impl Metrics {
         let in_flight = Gauge::default();
         let consumer_lag = Family::<PartitionLabel, Gauge>::default();
         let commits = Counter::default();
+        let transactions_committed = Counter::default();
+        let transactions_aborted = Counter::default();
+        let revoked_dropped = Counter::default();
         registry.register("consumed", "Records read from the input topic", consumed.clone());
         registry.register("produced", "Events acknowledged on the output topic", produced.clone());
         registry.register("dead_lettered", "Records sent to the dead-letter topic, by reason", dead_lettered.clone());
@@ -89,7 +99,24 @@ impl Metrics {
         registry.register("in_flight", "Records fetched and not yet committed", in_flight.clone());
         registry.register("consumer_lag", "High watermark minus position, per partition", consumer_lag.clone());
         registry.register("commits", "Offset commits", commits.clone());
-        Self { registry, consumed, produced, dead_lettered, processing_seconds, batch_seconds, batch_size, in_flight, consumer_lag, commits }
+        registry.register("transactions_committed", "Kafka transactions committed (exactly-once)", transactions_committed.clone());
+        registry.register("transactions_aborted", "Kafka transactions aborted and retried (exactly-once)", transactions_aborted.clone());
+        registry.register("revoked_dropped", "Fetched records dropped because their partition was revoked first (exactly-once)", revoked_dropped.clone());
+        Self {
+            registry,
+            consumed,
+            produced,
+            dead_lettered,
+            processing_seconds,
+            batch_seconds,
+            batch_size,
+            in_flight,
+            consumer_lag,
+            commits,
+            transactions_committed,
+            transactions_aborted,
+            revoked_dropped,
+        }
     }
 
     /// Counts one dead-lettered record.

@@ -7,6 +7,7 @@ pub mod decode;
 pub mod offsets;
 pub mod produce;
 pub mod tail;
+mod transactional;
 pub mod worker;
 
 pub use decode::{decode_article, DecodeError};

@@ -10,9 +10,13 @@
 //! 3. **publish**: sends each batch's events (and dead-letter records) and waits for the
 //!    broker's acknowledgements; only then are the offsets marked done.
 //!
-//! Offsets are committed from the [`OffsetTracker`] on a timer, at revocation (for the revoked
-//! partitions, synchronously, inside the rebalance callback) and at shutdown. Nothing is
-//! committed past a record whose event has not been acknowledged.
+//! At least once (the default): offsets are committed from the [`OffsetTracker`] on a timer,
+//! at revocation (for the revoked partitions, synchronously, inside the rebalance callback) and
+//! at shutdown. Nothing is committed past a record whose event has not been acknowledged.
+//!
+//! Exactly once (`kafka.delivery = "exactly-once"`): stage 3 is
+//! [`super::transactional::publish_stage`], which commits each batch's records and input
+//! offsets in one Kafka transaction; the tracker then only counts records in flight.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -32,7 +36,8 @@ use tokio::task::JoinHandle;
 
 use super::decode::{decode_article, DecodeError};
 use super::offsets::{OffsetTracker, TopicPartition};
-use crate::config::Config;
+use super::transactional::{self, Fence, Transactions};
+use crate::config::{Config, Delivery};
 use crate::nlp::{Enricher, Enrichment, NlpError};
 use crate::observability::{Health, Metrics, PartitionLabel};
 use crate::schema::{Article, SourcePosition};
@@ -72,12 +77,18 @@ pub enum WorkerError {
     /// A stage ended unexpectedly.
     #[error("pipeline stage failed: {0}")]
     Stage(String),
+    /// The transactional producer is fenced (another instance uses its transactional id) or
+    /// in a fatal state.
+    #[error("transactional producer: {0}")]
+    Transaction(String),
 }
 
 /// A fetched record and what decoding made of it.
-struct Fetched {
-    tp: TopicPartition,
-    offset: i64,
+pub(super) struct Fetched {
+    pub(super) tp: TopicPartition,
+    pub(super) offset: i64,
+    /// The partition's assignment epoch when fetched (exactly-once drops stale records).
+    pub(super) epoch: u64,
     key: Option<Vec<u8>>,
     payload: Option<Vec<u8>>,
     article: Result<Article, DecodeError>,
@@ -85,18 +96,21 @@ struct Fetched {
 }
 
 /// What to publish for one record.
-enum Outcome {
+pub(super) enum Outcome {
     Event { key: String, json: Vec<u8> },
     DeadLetter { reason: &'static str, message: String },
 }
 
-type BatchResult = Vec<(Fetched, Outcome)>;
+pub(super) type BatchResult = Vec<(Fetched, Outcome)>;
 
-/// Consumer callbacks: commit on revocation, readiness on assignment, lag from statistics.
-struct WorkerContext {
+/// Consumer callbacks: commit (or fence, in exactly-once mode) on revocation, readiness on
+/// assignment, lag from statistics.
+pub(super) struct WorkerContext {
     tracker: Arc<Mutex<OffsetTracker>>,
     health: Arc<Health>,
     metrics: Arc<Metrics>,
+    /// Present in exactly-once mode.
+    fence: Option<Arc<Fence>>,
 }
 
 impl ClientContext for WorkerContext {
@@ -115,6 +129,17 @@ impl ClientContext for WorkerContext {
 impl ConsumerContext for WorkerContext {
     fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         let Rebalance::Revoke(revoked) = rebalance else { return };
+        if let Some(fence) = &self.fence {
+            // no commit here: offsets move only inside transactions
+            let tps: Vec<TopicPartition> = revoked.elements().iter().map(|el| (el.topic().to_string(), el.partition())).collect();
+            fence.revoke(&tps);
+            let mut tracker = lock(&self.tracker);
+            for tp in &tps {
+                tracker.forget(tp);
+            }
+            tracing::info!(revoked = tps.len(), "partitions revoked (their uncommitted records go to the next owner)");
+            return;
+        }
         let mut tracker = match self.tracker.lock() {
             Ok(t) => t,
             Err(poisoned) => poisoned.into_inner(),
@@ -156,12 +181,22 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), WorkerError> {
     let tracker = Arc::new(Mutex::new(OffsetTracker::default()));
-    let context = WorkerContext { tracker: tracker.clone(), health: health.clone(), metrics: metrics.clone() };
-    let consumer: StreamConsumer<WorkerContext> = consumer_config(config).create_with_context(context).map_err(WorkerError::Setup)?;
-    consumer.subscribe(&[&config.kafka.input_topic]).map_err(WorkerError::Setup)?;
+    let exactly_once = config.kafka.delivery == Delivery::ExactlyOnce;
+    let fence = exactly_once.then(|| Arc::new(Fence::default()));
+    let context = WorkerContext { tracker: tracker.clone(), health: health.clone(), metrics: metrics.clone(), fence: fence.clone() };
+    let consumer: Arc<StreamConsumer<WorkerContext>> = Arc::new(consumer_config(config).create_with_context(context).map_err(WorkerError::Setup)?);
     let producer: FutureProducer = producer_config(config).create().map_err(WorkerError::Setup)?;
+    if exactly_once {
+        // fences any earlier instance with this transactional id and aborts its open transaction
+        let p = producer.clone();
+        tokio::task::spawn_blocking(move || p.init_transactions(Duration::from_secs(60)))
+            .await
+            .map_err(|e| WorkerError::Stage(e.to_string()))?
+            .map_err(|e| WorkerError::Transaction(format!("init_transactions: {e}")))?;
+    }
+    consumer.subscribe(&[&config.kafka.input_topic]).map_err(WorkerError::Setup)?;
     health.set_model_loaded();
-    tracing::info!(topic = %config.kafka.input_topic, group = %config.kafka.group_id, brokers = %config.kafka.brokers, "worker started");
+    tracing::info!(topic = %config.kafka.input_topic, group = %config.kafka.group_id, brokers = %config.kafka.brokers, delivery = ?config.kafka.delivery, "worker started");
 
     let worker = &config.worker;
     let (batch_tx, batch_rx) = mpsc::channel::<Vec<Fetched>>(1);
@@ -170,15 +205,20 @@ pub async fn run(
     let (fatal_tx, mut fatal_rx) = oneshot::channel::<WorkerError>();
 
     let enrich_stage = tokio::spawn(enrich_stage(batch_rx, ordered_tx, enricher, metrics.clone()));
-    let publish_stage = tokio::spawn(publish_stage(
-        ordered_rx,
-        producer.clone(),
-        config.clone(),
-        tracker.clone(),
-        metrics.clone(),
-        progress.clone(),
-        fatal_tx,
-    ));
+    let publish_stage = match &fence {
+        Some(fence) => {
+            let txn = Transactions {
+                producer: producer.clone(),
+                consumer: consumer.clone(),
+                fence: fence.clone(),
+                config: config.clone(),
+                tracker: tracker.clone(),
+                metrics: metrics.clone(),
+            };
+            tokio::spawn(transactional::publish_stage(ordered_rx, Arc::new(txn), progress.clone(), fatal_tx))
+        }
+        None => tokio::spawn(publish_stage(ordered_rx, producer.clone(), config.clone(), tracker.clone(), metrics.clone(), progress.clone(), fatal_tx)),
+    };
 
     tokio::pin!(shutdown);
     let mut batch: Vec<Fetched> = Vec::with_capacity(worker.max_batch_articles);
@@ -201,7 +241,7 @@ pub async fn run(
                 fatal = error.ok();
                 break;
             }
-            _ = commit_tick.tick() => commit(&consumer, &tracker, &metrics, CommitMode::Async),
+            _ = commit_tick.tick(), if !exactly_once => commit(&consumer, &tracker, &metrics, CommitMode::Async),
             _ = sleep_until(batch_deadline), if batch_deadline.is_some() => {
                 if dispatch(&mut batch, &batch_tx, &metrics).await.is_err() { break; }
                 batch_deadline = None;
@@ -209,7 +249,10 @@ pub async fn run(
             _ = progress.notified(), if !may_fetch => {}
             received = consumer.recv(), if may_fetch => match received {
                 Ok(message) => {
-                    let fetched = fetched(&message, worker.max_article_bytes);
+                    let mut fetched = fetched(&message, worker.max_article_bytes);
+                    if let Some(fence) = &fence {
+                        fetched.epoch = fence.epoch(&fetched.tp);
+                    }
                     metrics.consumed.inc();
                     lock(&tracker).start(&fetched.tp, fetched.offset);
                     batch.push(fetched);
@@ -253,13 +296,33 @@ pub async fn run(
         tracing::error!(error = %e, "worker stopping on a fatal error; undelivered records stay uncommitted");
         return Err(e);
     }
-    commit(&consumer, &tracker, &metrics, CommitMode::Sync);
+    if !exactly_once {
+        commit(&consumer, &tracker, &metrics, CommitMode::Sync);
+    }
     consumer.unsubscribe();
+    close_consumer(consumer);
     tracing::info!("worker stopped cleanly");
     Ok(())
 }
 
-fn lock(tracker: &Mutex<OffsetTracker>) -> std::sync::MutexGuard<'_, OffsetTracker> {
+/// Closes the consumer (leaving the group) on a thread of its own, waiting at most 10 s.
+///
+/// librdkafka's close can hang when the group is rebalancing at that moment (seen with the
+/// cooperative assignor while other members join and leave). Everything processed is committed
+/// by now, so a close that does not finish in time is abandoned: the process exits and the
+/// broker drops the member at its session timeout.
+fn close_consumer(consumer: Arc<StreamConsumer<WorkerContext>>) {
+    let (closed_tx, closed_rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new().name("consumer-close".into()).spawn(move || {
+        drop(consumer);
+        let _ = closed_tx.send(());
+    });
+    if spawned.is_ok() && closed_rx.recv_timeout(Duration::from_secs(10)).is_err() {
+        tracing::warn!("the consumer did not leave the group within 10 s; exiting anyway (offsets are committed)");
+    }
+}
+
+pub(super) fn lock(tracker: &Mutex<OffsetTracker>) -> std::sync::MutexGuard<'_, OffsetTracker> {
     match tracker.lock() {
         Ok(t) => t,
         Err(poisoned) => poisoned.into_inner(),
@@ -277,6 +340,7 @@ fn fetched<M: Message>(message: &M, limit: usize) -> Fetched {
     Fetched {
         tp: (message.topic().to_string(), message.partition()),
         offset: message.offset(),
+        epoch: 0,
         key: message.key().map(<[u8]>::to_vec),
         payload: message.payload().map(<[u8]>::to_vec),
         article: decode_article(message.payload(), limit),
@@ -394,25 +458,19 @@ async fn publish_stage(
         for ((f, outcome), delivery) in results.iter().zip(deliveries) {
             let result = match delivery.await {
                 Ok(()) => Ok(()),
-                Err(message) if matches!(outcome, Outcome::Event { .. }) => {
-                    tracing::warn!(topic = %f.tp.0, partition = f.tp.1, offset = f.offset, error = %message, "event not delivered; dead-lettering the record");
-                    let fallback = Outcome::DeadLetter { reason: "produce_failed", message };
-                    send(&producer, &config, f, &fallback).await.map(|_| metrics.dead_letter("produce_failed"))
+                Err(error) if matches!(outcome, Outcome::Event { .. }) => {
+                    tracing::warn!(topic = %f.tp.0, partition = f.tp.1, offset = f.offset, error = %error, "event not delivered; dead-lettering the record");
+                    let fallback = Outcome::DeadLetter { reason: "produce_failed", message: error.to_string() };
+                    send(&producer, &config, f, &fallback).await.map(|_| metrics.dead_letter("produce_failed")).map_err(|e| e.to_string())
                 }
-                Err(message) => Err(message),
+                Err(error) => Err(error.to_string()),
             };
             if let Err(message) = result {
                 let error = WorkerError::Undeliverable { topic: f.tp.0.clone(), partition: f.tp.1, offset: f.offset, message };
                 let _ = fatal.send(WorkerError::Stage(error.to_string()));
                 return Err(error);
             }
-            match outcome {
-                Outcome::Event { .. } => {
-                    metrics.produced.inc();
-                }
-                Outcome::DeadLetter { reason, .. } => metrics.dead_letter(reason),
-            }
-            metrics.processing_seconds.observe(f.fetched_at.elapsed().as_secs_f64());
+            record_outcome(&metrics, f, outcome);
             lock(&tracker).finish(&f.tp, f.offset);
         }
         progress.notify_one();
@@ -420,8 +478,19 @@ async fn publish_stage(
     Ok(())
 }
 
+/// Counts a delivered outcome in the metrics.
+pub(super) fn record_outcome(metrics: &Metrics, f: &Fetched, outcome: &Outcome) {
+    match outcome {
+        Outcome::Event { .. } => {
+            metrics.produced.inc();
+        }
+        Outcome::DeadLetter { reason, .. } => metrics.dead_letter(reason),
+    }
+    metrics.processing_seconds.observe(f.fetched_at.elapsed().as_secs_f64());
+}
+
 /// Sends one outcome; resolves when the broker acknowledges it.
-fn send<'a>(producer: &'a FutureProducer, config: &'a Config, f: &'a Fetched, outcome: &'a Outcome) -> impl Future<Output = Result<(), String>> + 'a {
+pub(super) fn send<'a>(producer: &'a FutureProducer, config: &'a Config, f: &'a Fetched, outcome: &'a Outcome) -> impl Future<Output = Result<(), KafkaError>> + 'a {
     let record = match outcome {
         Outcome::Event { key, json } => FutureRecord::to(&config.kafka.output_topic).key(key.as_bytes()).payload(json.as_slice()),
         Outcome::DeadLetter { reason, message } => {
@@ -448,10 +517,10 @@ fn send<'a>(producer: &'a FutureProducer, config: &'a Config, f: &'a Fetched, ou
         match delivery {
             Ok(future) => match future.await {
                 Ok(Ok(_)) => Ok(()),
-                Ok(Err((e, _))) => Err(e.to_string()),
-                Err(_) => Err("delivery future cancelled".to_string()),
+                Ok(Err((e, _))) => Err(e),
+                Err(_) => Err(KafkaError::Canceled),
             },
-            Err((e, _)) => Err(e.to_string()),
+            Err((e, _)) => Err(e),
         }
     }
 }
@@ -468,6 +537,10 @@ fn consumer_config(config: &Config) -> ClientConfig {
         .set("session.timeout.ms", k.session_timeout_ms.to_string())
         .set("statistics.interval.ms", "5000")
         .set("client.id", format!("quotewire-{}", std::process::id()));
+    if k.delivery == Delivery::ExactlyOnce {
+        // input written by transactional producers: never read aborted records
+        c.set("isolation.level", "read_committed");
+    }
     for (key, value) in &k.consumer {
         c.set(key, value);
     }
@@ -484,6 +557,9 @@ fn producer_config(config: &Config) -> ClientConfig {
         .set("compression.type", "lz4")
         .set("message.max.bytes", "8388608")
         .set("client.id", format!("quotewire-{}", std::process::id()));
+    if k.delivery == Delivery::ExactlyOnce {
+        c.set("transactional.id", k.effective_transactional_id());
+    }
     for (key, value) in &k.producer {
         c.set(key, value);
     }
@@ -492,5 +568,8 @@ fn producer_config(config: &Config) -> ClientConfig {
 
 /// A producer for tools (`quotewire produce`) with the configured brokers and pass-through.
 pub fn tool_producer(config: &Config) -> Result<FutureProducer, KafkaError> {
-    producer_config(config).create()
+    // tools write plain records even when the worker is configured for transactions
+    let mut plain = config.clone();
+    plain.kafka.delivery = Delivery::AtLeastOnce;
+    producer_config(&plain).create()
 }

@@ -242,6 +242,8 @@ pub struct Record {
     pub partition: i32,
     pub offset: i64,
     pub headers: HashMap<String, String>,
+    /// The record's timestamp (CreateTime: when its producer made it), milliseconds.
+    pub timestamp_ms: i64,
 }
 
 impl Record {
@@ -267,11 +269,56 @@ pub fn read_until(topic: &str, timeout: Duration, done: impl Fn(&[Record]) -> bo
     let mut records = Vec::new();
     while Instant::now() < deadline && !done(&records) {
         if let Some(Ok(m)) = consumer.poll(Duration::from_millis(200)) {
-            let headers = m
-                .headers()
-                .map(|h| h.iter().map(|x| (x.key.to_string(), String::from_utf8_lossy(x.value.unwrap_or_default()).to_string())).collect())
-                .unwrap_or_default();
-            records.push(Record { key: m.key().map(<[u8]>::to_vec), value: m.payload().map(<[u8]>::to_vec), partition: m.partition(), offset: m.offset(), headers });
+            records.push(to_record(&m));
+        }
+    }
+    records
+}
+
+fn to_record<M: Message>(m: &M) -> Record {
+    let headers = m
+        .headers()
+        .map(|h| h.iter().map(|x| (x.key.to_string(), String::from_utf8_lossy(x.value.unwrap_or_default()).to_string())).collect())
+        .unwrap_or_default();
+    Record {
+        key: m.key().map(<[u8]>::to_vec),
+        value: m.payload().map(<[u8]>::to_vec),
+        partition: m.partition(),
+        offset: m.offset(),
+        headers,
+        timestamp_ms: m.timestamp().to_millis().unwrap_or(-1),
+    }
+}
+
+/// Reads a whole (no longer written) topic: every partition to its end. `read_committed`
+/// skips records of aborted transactions and stops at open ones; `read_uncommitted` sees all.
+pub fn read_all(topic: &str, partitions: i32, isolation: &str) -> Vec<Record> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .set("group.id", unique("reader-all"))
+        .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", "earliest")
+        .set("enable.partition.eof", "true")
+        .set("isolation.level", isolation)
+        .create()
+        .expect("reader");
+    let mut tpl = TopicPartitionList::new();
+    for p in 0..partitions {
+        tpl.add_partition_offset(topic, p, Offset::Beginning).expect("partition");
+    }
+    consumer.assign(&tpl).expect("assign");
+    let mut at_end = std::collections::HashSet::new();
+    let mut records = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while at_end.len() < partitions as usize {
+        assert!(Instant::now() < deadline, "reading {topic} to its end took over 120 s");
+        match consumer.poll(Duration::from_millis(200)) {
+            Some(Ok(m)) => records.push(to_record(&m)),
+            Some(Err(rdkafka::error::KafkaError::PartitionEOF(p))) => {
+                at_end.insert(p);
+            }
+            Some(Err(e)) => panic!("reading {topic}: {e}"),
+            None => {}
         }
     }
     records
@@ -302,6 +349,12 @@ pub fn committed(group: &str, topic: &str, partitions: i32) -> HashMap<i32, i64>
         .iter()
         .map(|e| (e.partition(), if let Offset::Offset(o) = e.offset() { o } else { -1 }))
         .collect()
+}
+
+/// Has the group committed every partition of `topic` to its end?
+pub fn all_committed(group: &str, topic: &str, partitions: i32) -> bool {
+    let done = committed(group, topic, partitions);
+    end_offsets(topic, partitions).iter().all(|(p, end)| done.get(p).is_some_and(|c| c >= end))
 }
 
 /// End offsets (high watermarks) of a topic, by partition.
