@@ -39,6 +39,18 @@ enum Command {
     Schema(SchemaArgs),
     /// Measure NER and quote throughput and latency on article JSON lines.
     Bench(quotewire::nlp::bench::BenchArgs),
+    /// Probe a running worker's health endpoint; exit 0 when it answers 200 (container health check).
+    Health(HealthArgs),
+}
+
+#[derive(Args)]
+struct HealthArgs {
+    /// Address of the worker's HTTP server (port of observability.http_listen).
+    #[arg(long, default_value = "127.0.0.1:9464")]
+    address: String,
+    /// Endpoint to probe: /healthz (alive) or /readyz (ready).
+    #[arg(long, default_value = "/healthz")]
+    path: String,
 }
 
 #[derive(Args)]
@@ -153,6 +165,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 }
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Health(args) => {
+            let code = quotewire::observability::probe(&args.address, &args.path, std::time::Duration::from_secs(3))
+                .with_context(|| format!("probing http://{}{}", args.address, args.path))?;
+            println!("{code}");
+            Ok(if code == 200 { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Bench(args) => {
             let config = load_config(None)?;

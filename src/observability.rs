@@ -195,6 +195,9 @@ pub const HEALTHZ_PATH: &str = "/healthz";
 /// Path of the readiness endpoint.
 pub const READYZ_PATH: &str = "/readyz";
 
+/// Every path the HTTP server answers.
+pub const ROUTES: [&str; 3] = [METRICS_PATH, HEALTHZ_PATH, READYZ_PATH];
+
 #[derive(Clone)]
 struct AppState {
     metrics: Arc<Metrics>,
@@ -226,6 +229,21 @@ pub fn router(metrics: Arc<Metrics>, health: Arc<Health>) -> Router {
 pub async fn serve(listener: tokio::net::TcpListener, metrics: Arc<Metrics>, health: Arc<Health>) -> std::io::Result<()> {
     tracing::info!(address = %listener.local_addr()?, "serving /metrics, /healthz, /readyz");
     axum::serve(listener, router(metrics, health)).await
+}
+
+/// GETs `path` from a local health server and returns the HTTP status code: the container
+/// health check (`quotewire health`), so the image needs no curl.
+pub fn probe(address: &str, path: &str, timeout: Duration) -> std::io::Result<u16> {
+    use std::io::{Error, ErrorKind, Read, Write};
+    use std::net::ToSocketAddrs;
+    let addr = address.to_socket_addrs()?.next().ok_or_else(|| Error::new(ErrorKind::InvalidInput, format!("{address} resolves to nothing")))?;
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout)?;
+    stream.set_read_timeout(Some(timeout))?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n")?;
+    let mut head = [0u8; 64];
+    let n = stream.read(&mut head)?;
+    let line = String::from_utf8_lossy(&head[..n]);
+    line.split_whitespace().nth(1).and_then(|code| code.parse().ok()).ok_or_else(|| Error::new(ErrorKind::InvalidData, format!("not an HTTP response: {line:?}")))
 }
 
 /// Starts `tracing` with the configured format and level (`RUST_LOG` wins). Logs go to stderr.

@@ -132,6 +132,16 @@ fn two_workers_split_partitions_and_the_survivor_takes_over_after_sigterm() {
     wait_for("both workers ready", LONG, || {
         a.http_get("/readyz").is_some_and(|(code, _)| code == 200) && b.http_get("/readyz").is_some_and(|(code, _)| code == 200)
     });
+    // the container health check: `quotewire health` exits 0 on 200
+    for path in ["/healthz", "/readyz"] {
+        let probe = std::process::Command::new(env!("CARGO_BIN_EXE_quotewire"))
+            .args(["health", "--address", &format!("127.0.0.1:{}", a.http_port), "--path", path])
+            .output()
+            .expect("quotewire health");
+        assert!(probe.status.success(), "quotewire health {path}: {}", String::from_utf8_lossy(&probe.stderr));
+    }
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_quotewire")).args(["health", "--address", &format!("127.0.0.1:{}", free_port())]).output().expect("quotewire health");
+    assert!(!refused.status.success(), "no server: the health check fails");
     let first = articles("group-a", 200);
     produce_articles(&topics.input, &first);
     wait_for("both workers consuming", LONG, || a.metric("quotewire_consumed_total") > 0.0 && b.metric("quotewire_consumed_total") > 0.0);
