@@ -5,7 +5,8 @@
 #   - ONNX Runtime's shared library from the pinned `onnxruntime` PyPI wheel -> .runtime/lib/
 #     (the binary finds it there: no environment variable needed);
 #   - Java 17 and Maven from Debian, when missing (the local Kafka broker needs them);
-#   - the Kafka broker jars are fetched by deploy/local/kafka.sh on first start.
+#   - the Kafka broker jars are fetched by deploy/local/kafka.sh on first start;
+#   - DuckDB (deploy/analytics/requirements.txt) into .runtime/analytics-venv.
 #
 # Nothing is downloaded from anywhere but the package registries.
 set -euo pipefail
@@ -21,6 +22,7 @@ command -v mvn >/dev/null || need_apt+=(maven)
 command -v unzip >/dev/null || need_apt+=(unzip)
 command -v cc >/dev/null || need_apt+=(build-essential)
 command -v cmake >/dev/null || need_apt+=(cmake)
+python3 -c 'import ensurepip' 2>/dev/null || need_apt+=(python3-venv)
 if ((${#need_apt[@]})); then
   echo "setup: installing ${need_apt[*]} from Debian" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
@@ -36,3 +38,12 @@ if [[ ! -f "$lib/libonnxruntime.so.$ORT_VERSION" ]]; then
   unzip -q -o -j "$wheel" "onnxruntime/capi/libonnxruntime.so.$ORT_VERSION" -d "$lib"
 fi
 ln -sf "libonnxruntime.so.$ORT_VERSION" "$lib/libonnxruntime.so"
+
+# DuckDB (pinned) for the analytics example and its test
+analytics="$runtime/analytics-venv"
+reqs="$root/deploy/analytics/requirements.txt"
+if ! cmp -s "$reqs" "$analytics/requirements.txt" 2>/dev/null; then
+  python3 -m venv "$analytics"
+  "$analytics/bin/python" -m pip install -q --disable-pip-version-check -r "$reqs"
+  cp "$reqs" "$analytics/requirements.txt"
+fi
