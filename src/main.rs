@@ -39,6 +39,8 @@ enum Command {
     Schema(SchemaArgs),
     /// Measure NER and quote throughput and latency on article JSON lines.
     Bench(quotewire::nlp::bench::BenchArgs),
+    /// Measure end-to-end speed through a real broker beside `quotewire enrich` (a benchmark).
+    BenchKafka(quotewire::stream::bench::KafkaBenchArgs),
     /// Probe a running worker's health endpoint; exit 0 when it answers 200 (container health check).
     Health(HealthArgs),
 }
@@ -164,6 +166,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                     }
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchKafka(args) => {
+            let config = load_config(None)?;
+            init_logging(&config.observability);
+            quotewire::stream::bench::run(&args, &NerSettings { threads: args.threads, ..ner_settings(&config) })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Health(args) => {

@@ -3,6 +3,7 @@
 //! The only module that talks to Kafka. The NLP stage it drives ([`crate::nlp::Enricher`])
 //! knows nothing of it.
 
+pub mod bench;
 pub mod decode;
 pub mod offsets;
 pub mod produce;
