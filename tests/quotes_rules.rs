@@ -230,3 +230,20 @@ fn titles_in_quotation_marks_do_not_take_the_next_cue() {
     let a = analyse(text, &[("Jo Park", "PER")]);
     assert_eq!(quote(&a, "bill would pass").1, "Jo Park");
 }
+
+#[test]
+fn pronouns_agree_in_gender_with_their_referent() {
+    // the last speaker is a man, so "she" goes back to the woman named before him
+    let text = "Senator Maria Lopez opened the hearing. She has led the committee since May.\n\n\
+                “We will hear every witness,” Lopez said.\n\n\
+                Mr. Daniel Reyes, the committee's lawyer, disagreed. “Two days are not enough,” Reyes said.\n\n\
+                She added that the hearing would resume on Monday.";
+    let a = analyse(text, &[("Maria Lopez", "PER"), ("Lopez", "PER"), ("Daniel Reyes", "PER"), ("Reyes", "PER")]);
+    assert_eq!(quote(&a, "hearing would resume"), (QuoteKind::Indirect, "Maria Lopez".to_string(), Resolution::Pronoun));
+    // and "he" after her quote goes to him
+    let text = "Mr. Daniel Reyes spoke first. “Two days are not enough,” Reyes said.\n\n\
+                Maria Lopez, who chairs the committee, answered that she had heard him. “We will hear every witness,” she said.\n\n\
+                He said the lawyers would appeal.";
+    let a = analyse(text, &[("Maria Lopez", "PER"), ("Daniel Reyes", "PER"), ("Reyes", "PER")]);
+    assert_eq!(quote(&a, "lawyers would appeal"), (QuoteKind::Indirect, "Daniel Reyes".to_string(), Resolution::Pronoun));
+}

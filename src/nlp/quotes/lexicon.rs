@@ -274,3 +274,45 @@ mod tests {
         assert!(is_role("ceo") && is_nationality("russian") && !is_role("table"));
     }
 }
+
+/// Common English given names read as male, for pronoun agreement only ("she" never resolves
+/// to a "Brian"). A name missing here simply has no gender evidence.
+const MALE_GIVEN_NAMES: &[&str] = &[
+    "aaron", "adam", "alan", "albert", "alex", "alexander", "andrew", "anthony", "arthur", "barack", "ben", "benjamin", "bernie",
+    "bill", "bob", "brad", "brandon", "brian", "bruce", "carl", "charles", "charlie", "chris", "christopher", "chuck", "craig",
+    "dan", "daniel", "david", "dennis", "dick", "don", "donald", "doug", "douglas", "ed", "edward", "eric", "frank", "fred",
+    "gary", "george", "gerald", "greg", "gregory", "harry", "henry", "howard", "ian", "jack", "jacob", "james", "jason", "jeb",
+    "jeff", "jeffrey", "jeremy", "jerry", "jim", "jimmy", "joe", "john", "jon", "jonathan", "joseph", "josh", "joshua", "juan",
+    "justin", "keith", "ken", "kenneth", "kevin", "larry", "lawrence", "len", "leon", "louis", "marco", "mark", "martin",
+    "matt", "matthew", "michael", "mike", "mitch", "mitt", "nathan", "neil", "nicholas", "nick", "patrick", "paul", "pete",
+    "peter", "phil", "philip", "ralph", "randy", "ray", "raymond", "reince", "richard", "rick", "rob", "robert", "roger",
+    "ron", "ronald", "roy", "rudy", "russell", "ryan", "sam", "samuel", "scott", "sean", "sergey", "stephen", "steve",
+    "steven", "ted", "terry", "thomas", "tim", "timothy", "todd", "tom", "tony", "vladimir", "walter", "wayne", "william",
+    "willie", "kofi", "francois", "françois", "jean-marc", "matteo", "mukhtar", "lars", "hans", "xi", "narendra", "recep",
+];
+
+/// Common English given names read as female, for pronoun agreement only.
+const FEMALE_GIVEN_NAMES: &[&str] = &[
+    "abigail", "alice", "alicia", "amanda", "amy", "andrea", "angela", "ann", "anna", "anne", "barbara", "betsy", "betty",
+    "beverly", "brenda", "carly", "carol", "caroline", "catherine", "cathy", "christine", "claire", "cynthia", "dana",
+    "debbie", "deborah", "denise", "diana", "diane", "dianne", "donna", "doris", "dorothy", "elaine", "elizabeth", "ellen",
+    "emily", "emma", "erin", "evelyn", "frances", "gloria", "grace", "gwen", "heather", "heidi", "helen", "hillary", "ivanka",
+    "jane", "janet", "janice", "jean", "jennifer", "jessica", "jill", "joan", "joyce", "judith", "judy", "julia", "julie",
+    "kamala", "karen", "kate", "katherine", "kathleen", "kathy", "kelly", "kellyanne", "kimberly", "kirsten", "laura",
+    "lauren", "linda", "lisa", "lori", "loretta", "lynn", "madeleine", "margaret", "maria", "marie", "marilyn", "martha",
+    "mary", "megan", "melania", "melanie", "melissa", "michelle", "nancy", "nicole", "nikki", "olivia", "pamela", "patricia",
+    "patty", "paula", "rachel", "rebecca", "rosa", "ruth", "sandra", "sara", "sarah", "sharon", "shirley", "stephanie",
+    "susan", "susana", "suzanne", "tammy", "teresa", "theresa", "tina", "tulsi", "valerie", "virginia", "wendy", "angela",
+    "theresa", "ada", "nora", "greta", "olive",
+];
+
+/// Gender a given name suggests: Some(true) male, Some(false) female, None unknown.
+pub fn given_name_gender(word: &str) -> Option<bool> {
+    if MALE_GIVEN_NAMES.contains(&word) {
+        Some(true)
+    } else if FEMALE_GIVEN_NAMES.contains(&word) {
+        Some(false)
+    } else {
+        None
+    }
+}

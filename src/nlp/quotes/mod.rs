@@ -104,7 +104,7 @@ fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speake
     let anchor = a.cue.map(|c| doc.tokens[c.0].start).unwrap_or(start);
     let id = match &mention.kind {
         MentionKind::Name { label } => Some(clusters.add_name(doc, mention.start, mention.end, label)),
-        MentionKind::Pronoun(kind) => clusters.resolve_pronoun(*kind, start),
+        MentionKind::Pronoun(kind) => clusters.resolve_pronoun(*kind, start, doc.sentence[mention.start]),
         MentionKind::Nominal { words, plural } => {
             if *plural {
                 None

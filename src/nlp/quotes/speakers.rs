@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::doc::Doc;
-use super::lexicon::{expand_role, is_nationality, is_role, pronoun_kind, PronounKind, HONORIFICS};
+use super::lexicon::{expand_role, given_name_gender, is_nationality, is_role, pronoun_kind, PronounKind, HONORIFICS};
 use crate::schema::{Resolution, SpeakerCluster, TextSpan};
 
 /// What kind of mention a speaker is.
@@ -300,6 +300,22 @@ pub struct Cluster {
     pub last_salient: usize,
     /// Where it last spoke, in code points.
     pub last_spoke: Option<usize>,
+    /// Grammatical gender inferred from the article (people only).
+    pub gender: Gender,
+}
+
+/// A person's gender as the article shows it: honorifics and gendered role words next to the
+/// name, and the he/she pronouns of sentences where the person is the only one named. Used
+/// only to keep "she" from resolving to a man and "he" to a woman.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Gender {
+    /// No or conflicting evidence.
+    #[default]
+    Unknown,
+    /// he/him/his.
+    Male,
+    /// she/her.
+    Female,
 }
 
 /// The clusters of an article.
@@ -307,7 +323,13 @@ pub struct Cluster {
 pub struct Clusters {
     /// All clusters, id = index.
     pub all: Vec<Cluster>,
+    /// The first person named in each sentence outside quotes (most often its subject):
+    /// (sentence, code point, cluster id), in text order.
+    subjects: Vec<(usize, usize, usize)>,
 }
+
+/// How many sentences back a named subject can be the referent of a pronoun.
+const SUBJECT_REACH: usize = 3;
 
 impl Clusters {
     /// Builds clusters from the PER/ORG entities of `doc`, with their titles.
@@ -320,7 +342,107 @@ impl Clusters {
             }
         }
         clusters.inherit_counterpart_roles(doc);
+        clusters.infer_genders(doc);
+        clusters.find_subjects(doc);
         clusters
+    }
+
+    /// The first person named in each sentence outside quotes. (Measured on PolNeAR dev: any
+    /// later name of the sentence is a worse referent for the next pronoun than the first.)
+    fn find_subjects(&mut self, doc: &Doc) {
+        let mut first: Vec<Option<(usize, usize)>> = vec![None; doc.sentences.len()];
+        for (id, c) in self.all.iter().enumerate() {
+            if c.label != "PER" {
+                continue;
+            }
+            for m in &c.mentions {
+                let t = doc.tokens.partition_point(|t| t.end <= m.start);
+                if t >= doc.tokens.len() || doc.quote_of[t].is_some() {
+                    continue;
+                }
+                let s = doc.sentence[t];
+                if first[s].is_none_or(|(pos, _)| m.start < pos) {
+                    first[s] = Some((m.start, id));
+                }
+            }
+        }
+        self.subjects = first.into_iter().enumerate().filter_map(|(s, f)| f.map(|(pos, id)| (s, pos, id))).collect();
+    }
+
+    /// Sets each person's [`Gender`] from the evidence of the whole article.
+    fn infer_genders(&mut self, doc: &Doc) {
+        let mut votes = vec![(0i32, 0i32); self.all.len()];
+        // honorifics and gendered roles beside a mention
+        for (id, c) in self.all.iter().enumerate() {
+            if c.label != "PER" {
+                continue;
+            }
+            for m in &c.mentions {
+                let t = doc.tokens.partition_point(|t| t.end <= m.start);
+                let before = if t > 0 { doc.word(t - 1) } else { "" };
+                match gender_of_word(before) {
+                    Gender::Male => votes[id].0 += 3,
+                    Gender::Female => votes[id].1 += 3,
+                    Gender::Unknown => {}
+                }
+            }
+            // a given name ("Brian Fallon"): the first word of the longest mention
+            if let Some(first) = c.key.first().filter(|_| c.key.len() > 1) {
+                match given_name_gender(first) {
+                    Some(true) => votes[id].0 += 2,
+                    Some(false) => votes[id].1 += 2,
+                    None => {}
+                }
+            }
+            for title in &c.titles {
+                for w in title.split_whitespace() {
+                    match gender_of_word(&w.to_lowercase()) {
+                        Gender::Male => votes[id].0 += 3,
+                        Gender::Female => votes[id].1 += 3,
+                        Gender::Unknown => {}
+                    }
+                }
+            }
+        }
+        // pronouns (outside quotes) of a sentence naming one person only, and of the next
+        // sentence when it names nobody
+        let mut people_in: Vec<Vec<usize>> = vec![Vec::new(); doc.sentences.len()];
+        for (id, c) in self.all.iter().enumerate() {
+            if c.label == "PER" {
+                for m in &c.mentions {
+                    let s = doc.sentence_at_char(m.start);
+                    if !people_in[s].contains(&id) {
+                        people_in[s].push(id);
+                    }
+                }
+            }
+        }
+        for (s, people) in people_in.iter().enumerate() {
+            let [id] = people.as_slice() else { continue };
+            let mut range = doc.sentences[s].0..doc.sentences[s].1;
+            if people_in.get(s + 1).is_some_and(Vec::is_empty) {
+                range.end = doc.sentences[s + 1].1;
+            }
+            for t in range {
+                if doc.quote_of[t].is_some() || !doc.is_word(t) {
+                    continue;
+                }
+                match doc.word(t) {
+                    "he" | "him" | "his" | "himself" => votes[*id].0 += PRONOUN_VOTE,
+                    "she" | "her" | "hers" | "herself" => votes[*id].1 += PRONOUN_VOTE,
+                    _ => {}
+                }
+            }
+        }
+        for (c, (male, female)) in self.all.iter_mut().zip(votes) {
+            c.gender = if male > female {
+                Gender::Male
+            } else if female > male {
+                Gender::Female
+            } else {
+                Gender::Unknown
+            };
+        }
     }
 
     /// The cluster of a name mention, created if new; the mention is recorded.
@@ -341,6 +463,7 @@ impl Clusters {
                     roles: HashMap::new(),
                     last_salient: char_start,
                     last_spoke: None,
+                    gender: Gender::Unknown,
                 });
                 self.all.len() - 1
             }
@@ -415,7 +538,25 @@ impl Clusters {
     /// The referent of a pronoun at `char_pos`: the most recent speaker of a compatible kind
     /// (news reports chains of quotes by the same person), or failing that the most recently
     /// named one. "it"/"they" prefer organisations, then anyone.
-    pub fn resolve_pronoun(&self, kind: PronounKind, char_pos: usize) -> Option<usize> {
+    ///
+    /// he/she: a compatible person named first in one of the last sentences, after the last
+    /// compatible speaker spoke, wins over that speaker ("Scott responded with logic. “You got
+    /// a choice,” he said."). Gender comes from [`Gender`].
+    pub fn resolve_pronoun(&self, kind: PronounKind, char_pos: usize, sentence: usize) -> Option<usize> {
+        if matches!(kind, PronounKind::Male | PronounKind::Female) {
+            let compatible = |c: &Cluster| c.label == "PER" && c.gender != if kind == PronounKind::Male { Gender::Female } else { Gender::Male };
+            let subject = self
+                .subjects
+                .iter()
+                .filter(|&&(s, pos, id)| pos < char_pos && s + SUBJECT_REACH >= sentence && s <= sentence && compatible(&self.all[id]))
+                .max_by_key(|&&(_, pos, _)| pos);
+            if let Some(&(_, pos, id)) = subject {
+                let speaker_after = self.all.iter().filter(|c| compatible(c)).filter_map(|c| c.last_spoke).filter(|&p| p <= char_pos).any(|p| p > pos);
+                if !speaker_after {
+                    return Some(id);
+                }
+            }
+        }
         let latest = |wanted: &dyn Fn(&Cluster) -> bool, key: &dyn Fn(&Cluster) -> Option<usize>| {
             self.all
                 .iter()
@@ -426,12 +567,16 @@ impl Clusters {
                 .map(|(id, _)| id)
         };
         let person = |c: &Cluster| c.label == "PER";
+        let he = |c: &Cluster| c.label == "PER" && c.gender != Gender::Female;
+        let she = |c: &Cluster| c.label == "PER" && c.gender != Gender::Male;
         let org = |c: &Cluster| c.label == "ORG";
         let anyone = |_: &Cluster| true;
         let spoke = |c: &Cluster| c.last_spoke;
         let named = |c: &Cluster| c.last_salient_before(char_pos);
         match kind {
-            PronounKind::Male | PronounKind::Female | PronounKind::Local => latest(&person, &spoke).or_else(|| latest(&person, &named)),
+            PronounKind::Male => latest(&he, &spoke).or_else(|| latest(&he, &named)).or_else(|| latest(&person, &spoke)),
+            PronounKind::Female => latest(&she, &spoke).or_else(|| latest(&she, &named)).or_else(|| latest(&person, &spoke)),
+            PronounKind::Local => latest(&person, &spoke).or_else(|| latest(&person, &named)),
             PronounKind::Plural | PronounKind::Thing => {
                 latest(&org, &spoke).or_else(|| latest(&anyone, &spoke)).or_else(|| latest(&org, &named)).or_else(|| latest(&anyone, &named))
             }
@@ -465,6 +610,21 @@ impl Cluster {
         let named = self.mentions.iter().filter(|m| m.start < char_pos).map(|m| m.start).max();
         let spoke = self.last_spoke.filter(|&p| p <= char_pos);
         named.max(spoke)
+    }
+}
+
+/// Weight of one he/she pronoun in a sentence naming one person only.
+const PRONOUN_VOTE: i32 = 1;
+
+/// The gender an honorific or role word implies.
+fn gender_of_word(word: &str) -> Gender {
+    match word.trim_end_matches('.') {
+        "mr" | "sir" | "lord" | "king" | "prince" | "congressman" | "chairman" | "spokesman" | "businessman" | "councilman" | "assemblyman"
+        | "husband" | "father" | "son" | "brother" | "uncle" | "grandfather" | "boyfriend" => Gender::Male,
+        "mrs" | "ms" | "miss" | "madam" | "dame" | "lady" | "queen" | "princess" | "congresswoman" | "chairwoman" | "spokeswoman"
+        | "businesswoman" | "councilwoman" | "assemblywoman" | "wife" | "mother" | "daughter" | "sister" | "aunt" | "grandmother"
+        | "girlfriend" | "widow" => Gender::Female,
+        _ => Gender::Unknown,
     }
 }
 
