@@ -247,3 +247,28 @@ fn pronouns_agree_in_gender_with_their_referent() {
     let a = analyse(text, &[("Maria Lopez", "PER"), ("Daniel Reyes", "PER"), ("Reyes", "PER")]);
     assert_eq!(quote(&a, "lawyers would appeal"), (QuoteKind::Indirect, "Daniel Reyes".to_string(), Resolution::Pronoun));
 }
+
+#[test]
+fn a_cue_after_the_content_may_follow_a_titled_name() {
+    let text = "Rents in the old town will double within five years, Mr. Harlan Price said in an interview.\n\n\
+                The harbour needs a second pier, Deputy Mayor Ines Varga told the council.\n\n\
+                Ticket sales fell for a third month, The Valley Courier reports.";
+    let a = analyse(text, &[("Harlan Price", "PER"), ("Ines Varga", "PER"), ("Valley Courier", "ORG")]);
+    assert_eq!(quote(&a, "Rents in the old town"), (QuoteKind::Indirect, "Harlan Price".to_string(), Resolution::Explicit));
+    assert_eq!(quote(&a, "second pier"), (QuoteKind::Indirect, "Ines Varga".to_string(), Resolution::Explicit));
+    assert_eq!(quote(&a, "Ticket sales fell"), (QuoteKind::Indirect, "Valley Courier".to_string(), Resolution::Explicit));
+    assert_offsets(text, &a);
+}
+
+#[test]
+fn calls_and_urgings_report_what_was_asked_for() {
+    let text = "Councillor Ruth Adeyemi called for a full audit of the tram contracts.\n\n\
+                Ruth Adeyemi urged her colleagues to reject the budget until the audit is done.\n\n\
+                The mayor called on residents to attend the hearing next week.";
+    let a = analyse(text, &[("Ruth Adeyemi", "PER")]);
+    let (kind, name, _) = quote(&a, "a full audit of the tram contracts");
+    assert_eq!((kind, name.as_str()), (QuoteKind::Indirect, "Ruth Adeyemi"));
+    let (kind, name, _) = quote(&a, "colleagues to reject the budget");
+    assert_eq!((kind, name.as_str()), (QuoteKind::Indirect, "Ruth Adeyemi"));
+    assert!(a.quotes.iter().any(|q| q.text.starts_with("residents to attend")), "{:#?}", a.quotes);
+}

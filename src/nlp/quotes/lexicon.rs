@@ -22,7 +22,7 @@ const VERBS: &[&str] = &[
     "believe", "think", "feel", "fear", "hope", "expect", "recognize", "recognise", "summarize", "summarise", "emphasis",
     "tout", "insinuate", "scoff", "snap", "sigh", "exclaim", "proclaim", "pronounce", "announce", "rule", "find",
     "conclude", "tell", "speak", "declare", "suggest", "opine", "posit", "theorize", "add", "sing", "chant",
-    "mock", "dismiss", "joke", "insist", "plead", "beg", "scream", "tweet", "blame", "challenge",
+    "mock", "dismiss", "joke", "insist", "plead", "beg", "scream", "tweet", "blame", "challenge", "call", "encourage",
 ];
 
 /// Irregular and consonant-doubling forms, mapped to their base.
@@ -47,7 +47,7 @@ const SPEECH_VERBS: &[&str] = &[
     "recall", "conclude", "promise", "vow", "complain", "charge", "assert", "maintain", "contend", "observe",
     "reiterate", "inform", "caution", "concede", "allege", "boast", "reveal", "disclose", "point", "indicate",
     "assure", "pledge", "hint", "believe", "think", "estimate", "reckon", "agree", "speculate", "wonder", "ask",
-    "post", "continue", "counter", "retort", "recount", "describe", "urge", "fear", "expect", "hope", "feel", "find",
+    "post", "continue", "counter", "retort", "recount", "describe", "urge", "fear", "expect", "hope", "feel", "find", "call", "encourage",
 ];
 
 /// Titles and roles that name a person by office.

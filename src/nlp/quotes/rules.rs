@@ -7,7 +7,7 @@
 //! holds a quoted fragment is one `mixed` quote. Speakers are resolved afterwards, in text order.
 
 use super::doc::Doc;
-use super::lexicon::{cue_base, is_speech_verb, takes_addressee};
+use super::lexicon::{cue_base, is_speech_verb, takes_addressee, HONORIFICS};
 use super::speakers::{is_auxiliary, Mention, MentionKind};
 use crate::schema::QuoteKind;
 
@@ -280,6 +280,13 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
                 start += 1;
             }
         }
+    } else if matches!(base, "call") {
+        // "called for a moratorium", "called on Republicans to ...", "called the charges false"
+        if matches!(doc.word(start), "for" | "on") {
+            start += 1;
+        }
+    } else if matches!(base, "urge" | "ask" | "encourage") && (start + 1..(start + 6).min(s_end)).any(|i| doc.word(i) == "to") {
+        // "urged Republicans to join ...": the addressee and the infinitive are the content
     } else if takes_addressee(base) {
         let addressee_end = (start..(start + 4).min(s_end)).find(|&i| !doc.is_word(i) || doc.quote_of[i].is_some())?;
         start = if doc.is_punct(addressee_end, ',') || doc.is_punct(addressee_end, ':') { addressee_end + 1 } else { return None };
@@ -302,10 +309,11 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         (m, k - 1)
     } else {
         let m = subject_of(doc, k)?;
-        if m.start == 0 || !doc.is_punct(m.start - 1, ',') {
+        let lead = title_lead(doc, m.start, s_start);
+        if lead == 0 || !doc.is_punct(lead - 1, ',') {
             return None;
         }
-        (m.clone(), m.start - 1)
+        (m.clone(), lead - 1)
     };
     // a parenthetical cue ("But, he said, local officials should ...") is followed by content
     if doc.is_punct(speaker.end.max(k + 1), ',') && words_between(doc, k + 1, tail) > 7 {
@@ -317,6 +325,24 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         return None;
     }
     build(doc, s_start, comma, (k, k + 1), Some(speaker), 0.7)
+}
+
+/// Start of the title words before a name: "Mr." / "The" / "Treasury Secretary" in
+/// "..., Treasury Secretary Steven Mnuchin said" (at most four tokens, within the sentence).
+fn title_lead(doc: &Doc, start: usize, s_start: usize) -> usize {
+    let mut lead = start;
+    while lead > s_start && start - lead < 4 {
+        let prev = lead - 1;
+        let honorific = |i: usize| doc.is_word(i) && HONORIFICS.contains(&doc.word(i));
+        let title_word = doc.is_word(prev) && doc.quote_of[prev].is_none() && (doc.is_capitalized(prev) || doc.word(prev) == "the" || honorific(prev));
+        let honorific_dot = doc.is_punct(prev, '.') && prev > s_start && honorific(prev - 1);
+        if title_word || honorific_dot {
+            lead = prev;
+        } else {
+            break;
+        }
+    }
+    lead
 }
 
 /// `According to X, CONTENT` and `CONTENT, according to X`.
