@@ -10,10 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-# The bars of issue #3 (NER) and #4 (quotes). The PolNeAR bars are reported but not yet
-# enforced: issue #4 is open and the rules do not reach them yet (see the README's figures).
-ENFORCE_POLNEAR = False
+# The bars of issue #3 (NER) and #4 (quotes). Every bar the project meets is enforced; the
+# speaker name and pronoun bars are reported but not yet enforced (issue #4 is open: see the
+# README's figures and why). Move a bar into ENFORCED when it is met.
 NER_F1 = 0.93
+ENFORCED = {("indirect", "recall"), ("precision",), ("direct", "f1")}
 QUOTE_BARS = {
     ("speaker", "name_acc"): 0.85,
     ("speaker", "pronoun_acc"): 0.75,
@@ -59,10 +60,10 @@ def main():
                 value = value[key]
             name = ".".join(path)
             print(f"PolNeAR dev {name}: {value:.4f} (bar {bar})")
-            if value < bar and ENFORCE_POLNEAR:
+            if value < bar and path in ENFORCED:
                 failures.append(f"PolNeAR dev {name} {value:.4f} < {bar}")
             elif value < bar:
-                print(f"  (not enforced yet: under the bar of issue #4)")
+                print("  (not enforced yet: under the bar of issue #4)")
 
     example = run([sys.executable, str(args.shared / "eval/check_example.py"), str(args.shared / "examples/kazinform-2019-10-09.txt"), "--cmd", args.cmd, "--strict"])
     print(example.stdout)
