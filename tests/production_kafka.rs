@@ -71,6 +71,39 @@ fn workers_joining_and_leaving_under_load_lose_nothing_exactly_once() {
     assert_eq!(report.duplicates, 0, "exactly-once under churn: no duplicates for read_committed readers");
 }
 
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// Hand-over stalls: the longest gap between consecutive events of one partition (input is
+/// produced to every partition ~12 times a second, so a gap over a second is a stall), each
+/// put down to the last schedule step before it began. Output partition = input partition
+/// (same key, same partitioner, same count).
+fn report_stalls(name: &str, outputs: &[Record], steps: &[(i64, Step)]) {
+    let mut by_partition: HashMap<i32, Vec<i64>> = HashMap::new();
+    let mut seen = HashSet::new();
+    for r in outputs {
+        if seen.insert(r.key_str()) {
+            by_partition.entry(r.partition).or_default().push(r.timestamp_ms);
+        }
+    }
+    let (mut after_term, mut after_kill, mut other) = (0i64, 0i64, 0i64);
+    for times in by_partition.values_mut() {
+        times.sort_unstable();
+        for pair in times.windows(2) {
+            let (from, gap) = (pair[0], pair[1] - pair[0]);
+            let cause = steps.iter().rev().find(|(t, _)| *t <= from + 1000).map(|(_, s)| *s);
+            let slot = match cause {
+                Some(Step::Term(_)) => &mut after_term,
+                Some(Step::Kill(_)) => &mut after_kill,
+                _ => &mut other,
+            };
+            *slot = (*slot).max(gap);
+        }
+    }
+    eprintln!("{name}: longest per-partition stall after a SIGTERM {after_term} ms, after a kill -9 {after_kill} ms, after a start {other} ms (session timeout 6000 ms)");
+}
+
 struct ChurnReport {
     duplicates: usize,
 }
@@ -126,7 +159,9 @@ fn churn(name: &str, mode_env: &[(&'static str, String)]) -> ChurnReport {
     ];
     let mut workers: HashMap<usize, Worker> = HashMap::new();
     let mut logs = Vec::new();
+    let mut step_times: Vec<(i64, Step)> = Vec::new();
     for step in schedule {
+        step_times.push((now_ms(), step));
         match step {
             Step::Start(slot) => {
                 workers.insert(slot, start(&topics, &slot_env(slot)));
@@ -170,6 +205,7 @@ fn churn(name: &str, mode_env: &[(&'static str, String)]) -> ChurnReport {
         let t = first_event.entry(r.key_str()).or_insert(r.timestamp_ms);
         *t = (*t).min(r.timestamp_ms);
     }
+    report_stalls(name, &outputs, &step_times);
     let mut latencies: Vec<i64> = first_event.iter().filter_map(|(id, t)| produced_at.get(id).map(|p| t - p)).collect();
     latencies.sort_unstable();
     let pct = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize];

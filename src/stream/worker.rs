@@ -535,6 +535,9 @@ fn consumer_config(config: &Config) -> ClientConfig {
         .set("auto.offset.reset", &k.auto_offset_reset)
         .set("partition.assignment.strategy", "cooperative-sticky")
         .set("session.timeout.ms", k.session_timeout_ms.to_string())
+        // members rejoin a rebalance on their next heartbeat: a tenth of the session timeout
+        // (at most librdkafka's 3 s default) keeps hand-overs short
+        .set("heartbeat.interval.ms", (k.session_timeout_ms / 10).clamp(100, 3000).to_string())
         .set("statistics.interval.ms", "5000")
         .set("client.id", format!("quotewire-{}", std::process::id()));
     if k.delivery == Delivery::ExactlyOnce {
