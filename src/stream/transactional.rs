@@ -240,6 +240,42 @@ fn abort(producer: &FutureProducer, why: String) -> Failure {
 mod tests {
     use super::*;
 
+    use super::super::worker::Fetched;
+
+    fn event() -> Outcome {
+        Outcome::Event { key: "k".into(), json: b"{}".to_vec() }
+    }
+
+    #[test]
+    fn the_committed_position_is_one_past_each_partitions_last_record() {
+        let batch: BatchResult = vec![
+            (Fetched::for_test("in", 0, 7), event()),
+            (Fetched::for_test("in", 1, 3), event()),
+            (Fetched::for_test("in", 0, 9), event()),
+            (Fetched::for_test("in", 0, 8), Outcome::DeadLetter { reason: "not_json", message: "x".into() }),
+        ];
+        let tpl = next_offsets(&batch);
+        let got: Vec<(i32, Offset)> = tpl.elements().iter().map(|e| (e.partition(), e.offset())).collect();
+        assert_eq!(got, vec![(0, Offset::Offset(10)), (1, Offset::Offset(4))]);
+    }
+
+    #[test]
+    fn an_event_the_broker_rejects_becomes_a_dead_letter_and_transient_failures_retry_as_they_are() {
+        let mut batch: BatchResult = vec![(Fetched::for_test("in", 0, 1), event()), (Fetched::for_test("in", 0, 2), event())];
+        let failure = dead_letter_unwritable(
+            &mut batch,
+            vec![(0, KafkaError::MessageProduction(RDKafkaErrorCode::MessageSizeTooLarge)), (1, KafkaError::MessageProduction(RDKafkaErrorCode::RequestTimedOut))],
+        );
+        assert!(matches!(failure, Failure::Retry(_)));
+        assert!(matches!(batch[0].1, Outcome::DeadLetter { reason: "produce_failed", .. }), "too large: dead-lettered next time");
+        assert!(matches!(batch[1].1, Outcome::Event { .. }), "a timeout is retried unchanged");
+
+        // a dead-letter record that cannot be written at all is fatal
+        let mut batch: BatchResult = vec![(Fetched::for_test("in", 0, 5), Outcome::DeadLetter { reason: "too_large", message: "x".into() })];
+        let failure = dead_letter_unwritable(&mut batch, vec![(0, KafkaError::MessageProduction(RDKafkaErrorCode::MessageSizeTooLarge))]);
+        assert!(matches!(failure, Failure::Fatal(WorkerError::Undeliverable { offset: 5, .. })));
+    }
+
     #[test]
     fn revoking_a_partition_bumps_only_its_epoch() {
         let fence = Fence::default();

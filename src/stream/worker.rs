@@ -95,6 +95,22 @@ pub(super) struct Fetched {
     fetched_at: Instant,
 }
 
+#[cfg(test)]
+impl Fetched {
+    /// A decoded-looking record for unit tests of the publish stages.
+    pub(super) fn for_test(topic: &str, partition: i32, offset: i64) -> Self {
+        Fetched {
+            tp: (topic.to_string(), partition),
+            offset,
+            epoch: 0,
+            key: None,
+            payload: None,
+            article: Err(DecodeError::Empty),
+            fetched_at: Instant::now(),
+        }
+    }
+}
+
 /// What to publish for one record.
 pub(super) enum Outcome {
     Event { key: String, json: Vec<u8> },
@@ -403,7 +419,7 @@ fn enrich_guarded(enricher: &Enricher, articles: &[&Article]) -> Vec<Result<Enri
         Err(_) => articles
             .iter()
             .map(|a| match run(std::slice::from_ref(a)) {
-                Ok(mut one) => one.pop().unwrap_or_else(|| Err(NlpError::Empty)).map_err(|e| e.to_string()),
+                Ok(mut one) => one.pop().unwrap_or(Err(NlpError::Empty)).map_err(|e| e.to_string()),
                 Err(_) => {
                     tracing::error!(id = %a.id, "the NLP stage panicked on this article; dead-lettering it");
                     Err("the NLP stage panicked on this article".to_string())

@@ -246,35 +246,6 @@ pub fn is_nationality(word: &str) -> bool {
     tables().nationalities.contains(word)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn inflections_are_recognised() {
-        for (form, base) in [
-            ("said", "say"), ("says", "say"), ("saying", "say"), ("noted", "note"), ("notes", "note"),
-            ("stressed", "stress"), ("stresses", "stress"), ("highlighted", "highlight"), ("told", "tell"),
-            ("replied", "reply"), ("admitted", "admit"), ("warning", "warn"), ("argues", "argue"),
-        ] {
-            assert_eq!(cue_base(form), Some(base), "{form}");
-        }
-        assert_eq!(cue_base("table"), None);
-    }
-
-    #[test]
-    fn the_lexicon_has_over_a_hundred_verbs() {
-        assert!(cue_verb_count() >= 100, "{}", cue_verb_count());
-    }
-
-    #[test]
-    fn abbreviations_expand() {
-        assert_eq!(expand_role("fm"), ["foreign", "minister"]);
-        assert_eq!(expand_role("minister"), ["minister"]);
-        assert!(is_role("ceo") && is_nationality("russian") && !is_role("table"));
-    }
-}
-
 /// Common English given names read as male, for pronoun agreement only ("she" never resolves
 /// to a "Brian"). A name missing here simply has no gender evidence.
 const MALE_GIVEN_NAMES: &[&str] = &[
@@ -314,5 +285,34 @@ pub fn given_name_gender(word: &str) -> Option<bool> {
         Some(false)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inflections_are_recognised() {
+        for (form, base) in [
+            ("said", "say"), ("says", "say"), ("saying", "say"), ("noted", "note"), ("notes", "note"),
+            ("stressed", "stress"), ("stresses", "stress"), ("highlighted", "highlight"), ("told", "tell"),
+            ("replied", "reply"), ("admitted", "admit"), ("warning", "warn"), ("argues", "argue"),
+        ] {
+            assert_eq!(cue_base(form), Some(base), "{form}");
+        }
+        assert_eq!(cue_base("table"), None);
+    }
+
+    #[test]
+    fn the_lexicon_has_over_a_hundred_verbs() {
+        assert!(cue_verb_count() >= 100, "{}", cue_verb_count());
+    }
+
+    #[test]
+    fn abbreviations_expand() {
+        assert_eq!(expand_role("fm"), ["foreign", "minister"]);
+        assert_eq!(expand_role("minister"), ["minister"]);
+        assert!(is_role("ceo") && is_nationality("russian") && !is_role("table"));
     }
 }
