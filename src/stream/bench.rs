@@ -22,7 +22,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -341,9 +341,9 @@ fn stop(workers: Vec<Spawned>) {
     }
 }
 
-/// Reads the output topic until `count` distinct ids are there: arrival instants, and
-/// (input create time, output create time) can be paired by the caller through the ids.
-fn read_output(brokers: &str, topic: &str, count: usize, timeout: Duration, arrivals: &Mutex<Vec<(String, Instant, i64)>>) -> Result<()> {
+/// Reads the output topic until `count` distinct ids are there; returns each id with its
+/// first event's create time (ms), which the caller pairs with when it produced the article.
+fn read_output(brokers: &str, topic: &str, count: usize, timeout: Duration) -> Result<Vec<(String, i64)>> {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", brokers)
         .set("group.id", format!("{topic}-reader"))
@@ -353,6 +353,7 @@ fn read_output(brokers: &str, topic: &str, count: usize, timeout: Duration, arri
         .create()?;
     consumer.subscribe(&[topic])?;
     let mut seen = HashSet::new();
+    let mut events = Vec::with_capacity(count);
     let deadline = Instant::now() + timeout;
     while seen.len() < count {
         if Instant::now() > deadline {
@@ -361,14 +362,11 @@ fn read_output(brokers: &str, topic: &str, count: usize, timeout: Duration, arri
         if let Some(Ok(m)) = consumer.poll(Duration::from_millis(100)) {
             let id = String::from_utf8_lossy(m.key().unwrap_or_default()).to_string();
             if seen.insert(id.clone()) {
-                let ts = m.timestamp().to_millis().unwrap_or(0);
-                if let Ok(mut a) = arrivals.lock() {
-                    a.push((id, Instant::now(), ts));
-                }
+                events.push((id, m.timestamp().to_millis().unwrap_or(0)));
             }
         }
     }
-    Ok(())
+    Ok(events)
 }
 
 fn through_kafka(exe: &Path, args: &KafkaBenchArgs, lines: &[(String, String, String)], workers: usize, delivery: &str) -> Result<Measured> {
@@ -386,8 +384,7 @@ fn through_kafka(exe: &Path, args: &KafkaBenchArgs, lines: &[(String, String, St
         send(&p, &t.input, id, raw);
     }
     p.flush(Duration::from_secs(60))?;
-    let arrivals = Mutex::new(Vec::with_capacity(lines.len()));
-    let read = read_output(&args.brokers, &t.output, lines.len(), Duration::from_secs(3600), &arrivals);
+    let read = read_output(&args.brokers, &t.output, lines.len(), Duration::from_secs(3600));
     let busy = started.elapsed().as_secs_f64();
     let wall = spawned_at.elapsed().as_secs_f64();
     let sampled: Vec<(f64, f64)> = samplers.into_iter().map(Sampler::finish).collect();
@@ -419,10 +416,9 @@ fn paced_latency(exe: &Path, args: &KafkaBenchArgs, lines: &[(String, String, St
         stop(workers);
         return Err(e);
     }
-    let arrivals = Arc::new(Mutex::new(Vec::with_capacity(lines.len())));
     let reader = {
-        let (brokers, topic, n, a) = (args.brokers.clone(), t.output.clone(), lines.len(), arrivals.clone());
-        std::thread::spawn(move || read_output(&brokers, &topic, n, Duration::from_secs(3600), &a))
+        let (brokers, topic, n) = (args.brokers.clone(), t.output.clone(), lines.len());
+        std::thread::spawn(move || read_output(&brokers, &topic, n, Duration::from_secs(3600)))
     };
     let p = producer(&args.brokers)?;
     let gap = Duration::from_secs_f64(1.0 / rate.max(0.01));
@@ -440,9 +436,8 @@ fn paced_latency(exe: &Path, args: &KafkaBenchArgs, lines: &[(String, String, St
     p.flush(Duration::from_secs(60))?;
     let read = reader.join().map_err(|_| anyhow::anyhow!("reader thread panicked"))?;
     stop(workers);
-    read?;
-    let arrivals = arrivals.lock().map(|a| a.clone()).unwrap_or_default();
-    let mut latencies: Vec<f64> = arrivals.iter().filter_map(|(id, _, out_ts)| produced_at.get(id).map(|p| (out_ts - p) as f64)).collect();
+    let events = read?;
+    let mut latencies: Vec<f64> = events.iter().filter_map(|(id, out_ts)| produced_at.get(id).map(|p| (out_ts - p) as f64)).collect();
     latencies.sort_by(|a, b| a.total_cmp(b));
     let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
     Ok((at(0.5), at(0.99), at(1.0)))

@@ -14,7 +14,7 @@
 //! next transaction. A record is therefore committed by exactly one owner.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rdkafka::consumer::{Consumer, StreamConsumer};
@@ -44,24 +44,17 @@ pub struct Fence {
 impl Fence {
     /// The partition's current epoch (recorded with every fetched record).
     pub fn epoch(&self, tp: &TopicPartition) -> u64 {
-        guard(&self.epochs).get(tp).copied().unwrap_or(0)
+        lock(&self.epochs).get(tp).copied().unwrap_or(0)
     }
 
     /// Called at revocation: waits for the transaction in progress, then invalidates every
     /// record of these partitions fetched so far.
     pub fn revoke<'a>(&self, partitions: impl IntoIterator<Item = &'a TopicPartition>) {
-        let _gate = guard(&self.gate);
-        let mut epochs = guard(&self.epochs);
+        let _gate = lock(&self.gate);
+        let mut epochs = lock(&self.epochs);
         for tp in partitions {
             *epochs.entry(tp.clone()).or_default() += 1;
         }
-    }
-}
-
-fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    match m.lock() {
-        Ok(g) => g,
-        Err(poisoned) => poisoned.into_inner(),
     }
 }
 
@@ -127,7 +120,7 @@ fn commit_batch(txn: &Transactions, mut results: BatchResult) -> Result<BatchRes
     let mut backoff = Duration::from_millis(100);
     for attempt in 1..=MAX_ATTEMPTS {
         {
-            let _gate = guard(&txn.fence.gate);
+            let _gate = lock(&txn.fence.gate);
             let before = results.len();
             results.retain(|(f, _)| txn.fence.epoch(&f.tp) == f.epoch);
             if results.len() < before {
@@ -291,7 +284,7 @@ mod tests {
     fn revocation_waits_for_the_transaction_in_progress() {
         let fence = Arc::new(Fence::default());
         let tp = ("in".to_string(), 3);
-        let gate = guard(&fence.gate);
+        let gate = lock(&fence.gate);
         let f = fence.clone();
         let t = tp.clone();
         let revoker = std::thread::spawn(move || f.revoke([&t]));

@@ -156,10 +156,7 @@ impl ConsumerContext for WorkerContext {
             tracing::info!(revoked = tps.len(), "partitions revoked (their uncommitted records go to the next owner)");
             return;
         }
-        let mut tracker = match self.tracker.lock() {
-            Ok(t) => t,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut tracker = lock(&self.tracker);
         let mut tpl = TopicPartitionList::new();
         for el in revoked.elements() {
             let tp = (el.topic().to_string(), el.partition());
@@ -338,8 +335,9 @@ fn close_consumer(consumer: Arc<StreamConsumer<WorkerContext>>) {
     }
 }
 
-pub(super) fn lock(tracker: &Mutex<OffsetTracker>) -> std::sync::MutexGuard<'_, OffsetTracker> {
-    match tracker.lock() {
+/// Locks a mutex, taking over a poisoned one (a panicked holder leaves plain data behind).
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match mutex.lock() {
         Ok(t) => t,
         Err(poisoned) => poisoned.into_inner(),
     }

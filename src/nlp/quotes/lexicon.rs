@@ -273,8 +273,8 @@ const FEMALE_GIVEN_NAMES: &[&str] = &[
     "lauren", "linda", "lisa", "lori", "loretta", "lynn", "madeleine", "margaret", "maria", "marie", "marilyn", "martha",
     "mary", "megan", "melania", "melanie", "melissa", "michelle", "nancy", "nicole", "nikki", "olivia", "pamela", "patricia",
     "patty", "paula", "rachel", "rebecca", "rosa", "ruth", "sandra", "sara", "sarah", "sharon", "shirley", "stephanie",
-    "susan", "susana", "suzanne", "tammy", "teresa", "theresa", "tina", "tulsi", "valerie", "virginia", "wendy", "angela",
-    "theresa", "ada", "nora", "greta", "olive",
+    "susan", "susana", "suzanne", "tammy", "teresa", "theresa", "tina", "tulsi", "valerie", "virginia", "wendy", "ada",
+    "nora", "greta", "olive",
 ];
 
 /// Gender a given name suggests: Some(true) male, Some(false) female, None unknown.

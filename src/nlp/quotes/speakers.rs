@@ -543,15 +543,23 @@ impl Clusters {
     /// compatible speaker spoke, wins over that speaker ("Scott responded with logic. “You got
     /// a choice,” he said."). Gender comes from [`Gender`].
     pub fn resolve_pronoun(&self, kind: PronounKind, char_pos: usize, sentence: usize) -> Option<usize> {
+        // a person whose gender does not contradict the pronoun's
+        let agrees = |c: &Cluster| {
+            c.label == "PER"
+                && match kind {
+                    PronounKind::Male => c.gender != Gender::Female,
+                    PronounKind::Female => c.gender != Gender::Male,
+                    _ => true,
+                }
+        };
         if matches!(kind, PronounKind::Male | PronounKind::Female) {
-            let compatible = |c: &Cluster| c.label == "PER" && c.gender != if kind == PronounKind::Male { Gender::Female } else { Gender::Male };
             let subject = self
                 .subjects
                 .iter()
-                .filter(|&&(s, pos, id)| pos < char_pos && s + SUBJECT_REACH >= sentence && s <= sentence && compatible(&self.all[id]))
+                .filter(|&&(s, pos, id)| pos < char_pos && s + SUBJECT_REACH >= sentence && s <= sentence && agrees(&self.all[id]))
                 .max_by_key(|&&(_, pos, _)| pos);
             if let Some(&(_, pos, id)) = subject {
-                let speaker_after = self.all.iter().filter(|c| compatible(c)).filter_map(|c| c.last_spoke).filter(|&p| p <= char_pos).any(|p| p > pos);
+                let speaker_after = self.all.iter().filter(|c| agrees(c)).filter_map(|c| c.last_spoke).filter(|&p| p <= char_pos).any(|p| p > pos);
                 if !speaker_after {
                     return Some(id);
                 }
@@ -567,15 +575,12 @@ impl Clusters {
                 .map(|(id, _)| id)
         };
         let person = |c: &Cluster| c.label == "PER";
-        let he = |c: &Cluster| c.label == "PER" && c.gender != Gender::Female;
-        let she = |c: &Cluster| c.label == "PER" && c.gender != Gender::Male;
         let org = |c: &Cluster| c.label == "ORG";
         let anyone = |_: &Cluster| true;
         let spoke = |c: &Cluster| c.last_spoke;
         let named = |c: &Cluster| c.last_salient_before(char_pos);
         match kind {
-            PronounKind::Male => latest(&he, &spoke).or_else(|| latest(&he, &named)).or_else(|| latest(&person, &spoke)),
-            PronounKind::Female => latest(&she, &spoke).or_else(|| latest(&she, &named)).or_else(|| latest(&person, &spoke)),
+            PronounKind::Male | PronounKind::Female => latest(&agrees, &spoke).or_else(|| latest(&agrees, &named)).or_else(|| latest(&person, &spoke)),
             PronounKind::Local => latest(&person, &spoke).or_else(|| latest(&person, &named)),
             PronounKind::Plural | PronounKind::Thing => {
                 latest(&org, &spoke).or_else(|| latest(&anyone, &spoke)).or_else(|| latest(&org, &named)).or_else(|| latest(&anyone, &named))
