@@ -272,3 +272,33 @@ fn calls_and_urgings_report_what_was_asked_for() {
     assert_eq!((kind, name.as_str()), (QuoteKind::Indirect, "Ruth Adeyemi"));
     assert!(a.quotes.iter().any(|q| q.text.starts_with("residents to attend")), "{:#?}", a.quotes);
 }
+
+#[test]
+fn a_name_outweighs_the_pronouns_around_it() {
+    // an article about a woman is full of "she" next to the man she admires; his given name
+    // still makes him "he", so her quotes stay hers
+    let text = "Carol Mendes drove four hours to see Frank Hale speak. She waited for Frank Hale at the gate.\n\n\
+                She had read every speech of Frank Hale twice.\n\n\
+                “Here comes the only honest man in politics,” she said, waving a flag.";
+    let a = analyse(text, &[("Carol Mendes", "PER"), ("Frank Hale", "PER")]);
+    assert_eq!(quote(&a, "only honest man"), (QuoteKind::Direct, "Carol Mendes".to_string(), Resolution::Pronoun));
+}
+
+#[test]
+fn the_subject_follows_an_introductory_phrase() {
+    // the first name of the sentence sits in "In an interview with ..."; the subject is after it
+    let text = "In an interview with radio host Lena Ortiz, Tomas Brandt said the fleet was too old.\n\n\
+                “We are flying aircraft older than our pilots,” he told the host.";
+    let a = analyse(text, &[("Lena Ortiz", "PER"), ("Tomas Brandt", "PER")]);
+    assert_eq!(quote(&a, "older than our pilots"), (QuoteKind::Direct, "Tomas Brandt".to_string(), Resolution::Pronoun));
+}
+
+#[test]
+fn a_quote_ending_in_a_nested_quote_still_takes_the_cue_after_it() {
+    let text = "Ines Varga spoke at the dock.\n\n\
+                \"I have never liked the phrase 'temporary closure,' \" she told the workers.";
+    let a = analyse(text, &[("Ines Varga", "PER")]);
+    let (kind, name, _) = quote(&a, "never liked the phrase");
+    assert_eq!((kind, name.as_str()), (QuoteKind::Direct, "Ines Varga"));
+    assert_offsets(text, &a);
+}

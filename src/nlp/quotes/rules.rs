@@ -62,7 +62,12 @@ fn subject_of(doc: &Doc, k: usize) -> Option<Mention> {
 fn cue_after(doc: &Doc, close: usize) -> Option<(Option<usize>, Option<Mention>)> {
     let n = doc.tokens.len();
     // “..., ” he said / “...?” she asked: the quote ends a clause (titles like “Fox News Sunday” don't)
-    let last_inside = doc.chars[doc.tokens[close].start.saturating_sub(1)];
+    // (past spaces and a nested quote's closing mark: `outreach,' "`)
+    let mut inside = doc.tokens[close].start;
+    while inside > 0 && (doc.chars[inside - 1].is_whitespace() || matches!(doc.chars[inside - 1], '\'' | '’' | '‘' | '"' | '”')) && doc.tokens[close].start - inside < 3 {
+        inside -= 1;
+    }
+    let last_inside = doc.chars[inside.saturating_sub(1)];
     let clause = matches!(last_inside, ',' | '.' | '!' | '?' | '…' | '-' | '—') || doc.is_punct(close + 1, ',');
     if !clause {
         return None;

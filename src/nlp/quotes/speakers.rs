@@ -349,7 +349,12 @@ impl Clusters {
 
     /// The first person named in each sentence outside quotes. (Measured on PolNeAR dev: any
     /// later name of the sentence is a worse referent for the next pronoun than the first.)
+    ///
+    /// A sentence that opens with an introductory phrase ("In an interview with Rusty
+    /// Humphries, Ham said ...", "While he served under Obama, Ham ...") has its subject after
+    /// the phrase's comma.
     fn find_subjects(&mut self, doc: &Doc) {
+        let main_clause: Vec<usize> = doc.sentences.iter().map(|&(start, end)| main_clause_start(doc, start, end)).collect();
         let mut first: Vec<Option<(usize, usize)>> = vec![None; doc.sentences.len()];
         for (id, c) in self.all.iter().enumerate() {
             if c.label != "PER" {
@@ -361,6 +366,9 @@ impl Clusters {
                     continue;
                 }
                 let s = doc.sentence[t];
+                if t < main_clause[s] {
+                    continue;
+                }
                 if first[s].is_none_or(|(pos, _)| m.start < pos) {
                     first[s] = Some((m.start, id));
                 }
@@ -386,11 +394,13 @@ impl Clusters {
                     Gender::Unknown => {}
                 }
             }
-            // a given name ("Brian Fallon"): the first word of the longest mention
-            if let Some(first) = c.key.first().filter(|_| c.key.len() > 1) {
+            // a given name ("Brian Fallon"): the first word of the longest mention; a lone
+            // given name ("Melanie") counts less, as some are surnames too ("Scott")
+            if let Some(first) = c.key.first() {
+                let weight = if c.key.len() > 1 { 2 } else { 1 };
                 match given_name_gender(first) {
-                    Some(true) => votes[id].0 += 2,
-                    Some(false) => votes[id].1 += 2,
+                    Some(true) => votes[id].0 += weight,
+                    Some(false) => votes[id].1 += weight,
                     None => {}
                 }
             }
@@ -405,7 +415,9 @@ impl Clusters {
             }
         }
         // pronouns (outside quotes) of a sentence naming one person only, and of the next
-        // sentence when it names nobody
+        // sentence when it names nobody; only for people with no evidence in their names, as
+        // an article about a woman is full of "she" beside the man she talks about
+        let mut pronoun_votes = vec![(0i32, 0i32); self.all.len()];
         let mut people_in: Vec<Vec<usize>> = vec![Vec::new(); doc.sentences.len()];
         for (id, c) in self.all.iter().enumerate() {
             if c.label == "PER" {
@@ -428,10 +440,15 @@ impl Clusters {
                     continue;
                 }
                 match doc.word(t) {
-                    "he" | "him" | "his" | "himself" => votes[*id].0 += PRONOUN_VOTE,
-                    "she" | "her" | "hers" | "herself" => votes[*id].1 += PRONOUN_VOTE,
+                    "he" | "him" | "his" | "himself" => pronoun_votes[*id].0 += 1,
+                    "she" | "her" | "hers" | "herself" => pronoun_votes[*id].1 += 1,
                     _ => {}
                 }
+            }
+        }
+        for (vote, pronouns) in votes.iter_mut().zip(pronoun_votes) {
+            if *vote == (0, 0) {
+                *vote = pronouns;
             }
         }
         for (c, (male, female)) in self.all.iter_mut().zip(votes) {
@@ -618,9 +635,6 @@ impl Cluster {
     }
 }
 
-/// Weight of one he/she pronoun in a sentence naming one person only.
-const PRONOUN_VOTE: i32 = 1;
-
 /// The gender an honorific or role word implies.
 fn gender_of_word(word: &str) -> Gender {
     match word.trim_end_matches('.') {
@@ -632,6 +646,24 @@ fn gender_of_word(word: &str) -> Gender {
         _ => Gender::Unknown,
     }
 }
+
+/// First token of a sentence's main clause: past an introductory phrase that opens with a
+/// preposition or subordinator and ends at the first comma; the sentence start otherwise.
+fn main_clause_start(doc: &Doc, start: usize, end: usize) -> usize {
+    let opens_phrase = (start..end).find(|&t| doc.is_word(t)).is_some_and(|t| {
+        INTRODUCTORY.contains(&doc.word(t)) && doc.quote_of[t].is_none()
+    });
+    if !opens_phrase {
+        return start;
+    }
+    (start..end.min(start + 30)).find(|&t| doc.is_punct(t, ',') && doc.quote_of[t].is_none()).map_or(start, |comma| comma + 1)
+}
+
+/// Words that open an introductory phrase before a sentence's subject.
+const INTRODUCTORY: &[&str] = &[
+    "in", "with", "after", "before", "during", "while", "when", "although", "though", "despite", "since", "as", "at", "on",
+    "unlike", "like", "for", "following", "speaking", "asked", "if", "because", "whereas", "from", "under", "over", "once",
+];
 
 /// The id of cluster `index` in events.
 pub fn cluster_id(index: usize) -> String {
