@@ -302,3 +302,41 @@ fn a_quote_ending_in_a_nested_quote_still_takes_the_cue_after_it() {
     assert_eq!((kind, name.as_str()), (QuoteKind::Direct, "Ines Varga"));
     assert_offsets(text, &a);
 }
+
+#[test]
+fn speakers_after_the_quote_with_titles_parentheses_and_appositions() {
+    let text = "“The ferry plan was never funded,” Sen. Ana Ruiz (D-Ore.) said.\n\n\
+                “We will vote against it,” Rep. Tom Hale (R-Ida.), a member of the transport panel, said in an interview.\n\n\
+                “The tolls will rise again,” Senate Majority Leader Jon Marsh, R-Ky., said Tuesday.\n\n\
+                “It is an invasion of our domain,” Lee Brandt, the attorney general of Idaho, one of the states suing the agency, said on Monday.";
+    let names = [("Ana Ruiz", "PER"), ("Tom Hale", "PER"), ("Jon Marsh", "PER"), ("Lee Brandt", "PER"), ("Idaho", "LOC")];
+    let a = analyse(text, &names);
+    assert_eq!(quote(&a, "never funded").1, "Ana Ruiz");
+    assert_eq!(quote(&a, "vote against it").1, "Tom Hale");
+    assert_eq!(quote(&a, "tolls will rise").1, "Jon Marsh");
+    assert_eq!(quote(&a, "invasion of our domain").1, "Lee Brandt");
+    assert_offsets(text, &a);
+}
+
+#[test]
+fn an_inverted_cue_finds_the_person_behind_an_outlet_or_a_description() {
+    let text = "“The debate was a draw,” said Channel Nine host Rita Moss.\n\n\
+                “The families are still waiting,” said widow Jane Carver, who lost her husband in the flood.\n\n\
+                “This is a waste of time,” said Del. Mona Pike of the island district.";
+    let a = analyse(text, &[("Channel Nine", "ORG"), ("Rita Moss", "PER"), ("Jane Carver", "PER"), ("Del", "PER"), ("Mona Pike", "PER")]);
+    assert_eq!(quote(&a, "debate was a draw").1, "Rita Moss");
+    assert_eq!(quote(&a, "still waiting").1, "Jane Carver");
+    assert_eq!(quote(&a, "waste of time").1, "Mona Pike");
+}
+
+#[test]
+fn a_participle_or_subordinate_clause_does_not_steal_the_quote() {
+    // "saying," continues the sentence's subject; "when X blasted him" is not the cue
+    let text = "During a speech on Monday, Paul Grant attacked Maria Lopez, saying, “She has no plan for the port.”\n\n\
+                The ad ends with footage of Paul Grant saying during the debate, “That makes me smart,” when Lopez blasted him for his taxes.\n\n\
+                When Lopez noted that Paul Grant had paid no tax for years, Grant boasted, “That proves I am clever.”";
+    let a = analyse(text, &[("Paul Grant", "PER"), ("Maria Lopez", "PER"), ("Lopez", "PER"), ("Grant", "PER")]);
+    assert_eq!(quote(&a, "no plan for the port").1, "Paul Grant");
+    assert_eq!(quote(&a, "That makes me smart").1, "Paul Grant");
+    assert_eq!(quote(&a, "That proves I am clever"), (QuoteKind::Direct, "Paul Grant".to_string(), Resolution::Explicit));
+}

@@ -32,7 +32,7 @@ const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt", "maj", "adm", "st", "jr",
     "sr", "rev", "hon", "pres", "supt", "cmdr", "corp", "inc", "ltd", "co", "vs", "no", "jan", "feb", "mar", "apr",
     "aug", "sept", "sep", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "etc", "a.m", "p.m", "d.c", "fig",
-    "mt", "ft", "gov't", "atty", "sen.", "messrs",
+    "mt", "ft", "gov't", "atty", "sen.", "messrs", "del", "sec", "amb", "det", "insp", "sens", "reps", "govs",
 ];
 
 /// Tokens of `chars`, with paragraph numbers (a paragraph ends at a line break).

@@ -8,7 +8,7 @@
 
 use super::doc::Doc;
 use super::lexicon::{cue_base, is_speech_verb, takes_addressee, HONORIFICS};
-use super::speakers::{is_auxiliary, Mention, MentionKind};
+use super::speakers::{is_auxiliary, main_clause_start, Mention, MentionKind};
 use crate::schema::QuoteKind;
 
 /// A content span with its cue and speaker mention, before speaker resolution.
@@ -29,11 +29,15 @@ pub struct Attribution {
 }
 
 /// Longest distance, in tokens, between a quote's closing mark and its cue.
-const AFTER_WINDOW: usize = 14;
+const AFTER_WINDOW: usize = 24;
 
 /// Is token `i` a reporting verb outside any quote? Returns its base form.
 fn cue_at(doc: &Doc, i: usize) -> Option<&'static str> {
     if doc.quote_of.get(i)?.is_some() || !doc.is_word(i) {
+        return None;
+    }
+    // a noun after a determiner: "the states", "a report", "his claims"
+    if i > 0 && matches!(doc.word(i - 1), "the" | "a" | "an" | "these" | "those" | "its" | "their" | "his" | "her" | "our" | "my" | "your") {
         return None;
     }
     cue_base(doc.word(i))
@@ -56,6 +60,20 @@ fn subject_of(doc: &Doc, k: usize) -> Option<Mention> {
     } else {
         None
     }
+}
+
+/// "..., adding that ..." / "X unleashed tweets saying that ..." / "During a speech, Trump
+/// attacked Clinton, saying, “...”": a participle cue continues the sentence's subject.
+fn participle_subject(doc: &Doc, k: usize) -> Option<Mention> {
+    if !doc.word(k).ends_with("ing") {
+        return None;
+    }
+    let (s_start, s_end) = doc.sentences[doc.sentence[k]];
+    let clause = main_clause_start(doc, s_start, s_end).min(k);
+    (clause..k)
+        .rev()
+        .find_map(|i| cue_at(doc, i).and_then(|_| subject_of(doc, i)))
+        .or_else(|| doc.mention_starting_at(clause).filter(|m| !matches!(m.kind, MentionKind::Nominal { .. }) && m.end < k))
 }
 
 /// Speaker of a direct quote from a cue after its closing mark at token `close`.
@@ -98,10 +116,17 @@ fn cue_after(doc: &Doc, close: usize) -> Option<(Option<usize>, Option<Mention>)
                 // inversion: ,» said Mukhtar Tleuberdi
                 return Some((Some(k), doc.mention_starting_at(k + 1)));
             }
-            let subject = subject_of(doc, k).filter(|m| m.start == first || (m.start > first && m.start - first <= 6 && (first..m.start).all(|i| doc.is_word(i))));
+            // "“...,” when Clinton blasted him": a subordinate clause is not the quote's cue
+            let subordinate = (first..k).any(|i| SUBORDINATORS.contains(&doc.word(i)));
+            // titles may sit between the mark and the name: `,” Sen. Claire McCaskill said`
+            let title_gap = |m: &Mention| (first..m.start).all(|i| doc.is_word(i) || doc.is_punct(i, '.'));
+            let subject = subject_of(doc, k)
+                .filter(|m| m.start == first || (m.start > first && m.start - first <= 6 && title_gap(m)))
+                .filter(|_| !subordinate);
             return subject.map(|m| (Some(k), Some(m)));
         }
-        if doc.is_punct(k, '.') || doc.is_punct(k, ';') {
+        // (a period inside the sentence is an abbreviation's: "Sen.", "(D-Mo.)")
+        if doc.is_punct(k, ';') {
             break;
         }
         k += 1;
@@ -154,6 +179,11 @@ fn cue_before(doc: &Doc, open: usize) -> Option<(Option<usize>, Mention)> {
             }
             if let Some(m) = subject_of(doc, k) {
                 return Some((Some(k), m));
+            }
+            if k > 0 && doc.is_punct(k - 1, ',') {
+                if let Some(m) = participle_subject(doc, k) {
+                    return Some((Some(k), m));
+                }
             }
             // inverted before the quote: said Lavrov: “...”
             return doc.mention_starting_at(k + 1).filter(|m| m.end <= j + 1).map(|m| (Some(k), m));
@@ -263,16 +293,7 @@ fn build(doc: &Doc, start: usize, end: usize, cue: (usize, usize), speaker: Opti
 
 /// `X said (to Y) (that) CONTENT`.
 fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attribution> {
-    let mut speaker = subject_of(doc, k);
-    // "..., adding that ..." / "X unleashed tweets saying that ..." continue the sentence's subject
-    if speaker.is_none() && doc.word(k).ends_with("ing") {
-        let s_start = doc.sentences[doc.sentence[k]].0;
-        speaker = (s_start..k)
-            .rev()
-            .find_map(|i| cue_at(doc, i).and_then(|_| subject_of(doc, i)))
-            .or_else(|| doc.mention_starting_at(s_start).filter(|m| !matches!(m.kind, MentionKind::Nominal { .. }) && m.end < k));
-    }
-    let speaker = speaker?;
+    let speaker = subject_of(doc, k).or_else(|| participle_subject(doc, k))?;
     let mut start = k + 1;
     // an addressee or a short adverbial before "that": "told reporters on Tuesday that"
     let complementizer = |w: &str| matches!(w, "that" | "how" | "why" | "whether" | "what" | "if");
@@ -302,9 +323,23 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
     if doc.is_punct(start, ',') || doc.is_punct(start, ':') || doc.is_punct(start, '.') {
         return None;
     }
-    let end = content_end(doc, s_end, start);
+    let end = subordinate_clause_end(doc, k, s_end).unwrap_or_else(|| content_end(doc, s_end, start));
     build(doc, start, end, (k, k + 1), Some(speaker), 0.75)
 }
+
+/// "When Clinton noted that Trump paid no tax, Trump boasted, “...”": a cue in a sentence-initial
+/// subordinate clause reports only up to the clause's comma; the main clause is not content.
+fn subordinate_clause_end(doc: &Doc, k: usize, s_end: usize) -> Option<usize> {
+    let s_start = doc.sentences[doc.sentence[k]].0;
+    let first = (s_start..k).find(|&i| doc.is_word(i))?;
+    if !SUBORDINATORS.contains(&doc.word(first)) {
+        return None;
+    }
+    (k + 2..s_end.min(k + 60)).find(|&i| doc.is_punct(i, ',') && doc.quote_of[i].is_none())
+}
+
+/// Words that open a subordinate clause.
+const SUBORDINATORS: &[&str] = &["when", "while", "as", "after", "before", "if", "because", "although", "though", "since", "once", "until", "unless", "whereas"];
 
 /// `CONTENT, X said (on Tuesday).` or `CONTENT, said X.`
 fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<Attribution> {

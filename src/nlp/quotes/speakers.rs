@@ -52,6 +52,14 @@ pub fn is_auxiliary(word: &str) -> bool {
 
 const DETERMINERS: &[&str] = &["the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "one", "another", "two", "three", "several", "some", "many", "other"];
 
+/// Nouns that describe a person before the name without being an office: "9/11 widow Terry
+/// Strada", "Del. Stacey Plaskett" (a delegate).
+const DESCRIPTORS: &[&str] = &[
+    "widow", "widower", "veteran", "mother", "father", "son", "daughter", "wife", "husband", "brother", "sister", "student",
+    "teacher", "nurse", "actor", "actress", "singer", "comedian", "columnist", "commentator", "correspondent", "writer",
+    "blogger", "historian", "economist", "survivor", "del.", "del", "fellow", "organizer", "organiser", "protester",
+];
+
 /// Plural or generic descriptions that name nobody in particular.
 const GENERIC: &[&str] = &["officials", "sources", "source", "experts", "analysts", "critics", "supporters", "residents", "voters", "witnesses", "aides", "observers", "people", "officers", "lawmakers", "workers", "employees", "democrats", "republicans", "leaders", "economists", "reporters", "members"];
 
@@ -74,8 +82,19 @@ impl Doc {
             if (open + 1..last).any(|i| self.quote_of[i].is_some()) {
                 return None;
             }
-            if let Some(name) = self.name_ending_at(open) {
+            if let Some(name) = self.name_before_comma(open) {
                 return Some(Mention { appositive: true, ..name });
+            }
+            // two appositions: "Scott Pruitt, the attorney general of Oklahoma, one of the
+            // states suing the EPA, said"
+            if let Some(outer) = (open.saturating_sub(14)..open).rev().find(|&i| self.is_punct(i, ',') && self.sentence[i] == sentence) {
+                let clean = (outer + 1..open).all(|i| self.quote_of[i].is_none() && !self.is_punct(i, ';'));
+                if let Some(name) = self.name_before_comma(outer).filter(|_| clean) {
+                    let described = DETERMINERS.contains(&self.word(outer + 1)) || is_role(self.word(outer + 1));
+                    if described {
+                        return Some(Mention { appositive: true, ..name });
+                    }
+                }
             }
             if let Some(inner) = self.name_ending_at(last) {
                 if open + 1 == inner.start && self.nominal_ending_at(open).is_some() {
@@ -107,15 +126,30 @@ impl Doc {
         }
         // skip a title run before a name: "said Foreign Minister Mukhtar Tleuberdi", "said Rep. Jo Lee"
         let mut i = start;
-        while i < self.tokens.len() && i < start + 6 && self.is_word(i) && self.sentence[i] == self.sentence[start] {
+        while i < self.tokens.len() && i < start + 6 && self.sentence[i] == self.sentence[start] {
+            // the period of an abbreviated title ("Del.") and the pieces of "9/11"
+            if !self.is_word(i) {
+                let glue = self.is_punct(i, '.') || self.is_punct(i, '/') || self.is_punct(i, '-');
+                if glue && i > start && self.quote_of[i].is_none() {
+                    i += 1;
+                    continue;
+                }
+                break;
+            }
             if let Some(e) = self.entity_starting[i].filter(|&e| !self.names_nobody(i, self.entities[e].2)) {
                 let (_, _, e_end) = &self.entities[e];
                 if let Some(label) = speaker_label(&self.entities[e].0.label) {
+                    // "said MSNBC host Chris Matthews": the organisation qualifies the person
+                    if label == "ORG" {
+                        if let Some(person) = self.person_after_role(*e_end) {
+                            return Some(person);
+                        }
+                    }
                     return Some(Mention { start: i, end: *e_end, kind: MentionKind::Name { label }, appositive: false });
                 }
             }
             let w = self.word(i);
-            let titular = is_role(w) || is_nationality(w) || DETERMINERS.contains(&w) || HONORIFICS.contains(&w);
+            let titular = is_role(w) || is_nationality(w) || DETERMINERS.contains(&w) || HONORIFICS.contains(&w) || DESCRIPTORS.contains(&w) || w.starts_with(|c: char| c.is_ascii_digit());
             if self.is_capitalized(i) && !titular && !is_function_word(w) {
                 return self.capitalized_run(i).map(|end| Mention { start: i, end, kind: MentionKind::Name { label: "PER" }, appositive: false });
             }
@@ -137,6 +171,35 @@ impl Doc {
             }
         }
         None
+    }
+
+    /// The name ending just before the comma at `comma`, past a parenthesis: "Rep. Jim Jordan
+    /// (R-Ohio), an oversight panel member, said".
+    fn name_before_comma(&self, comma: usize) -> Option<Mention> {
+        let mut end = comma;
+        if end > 0 && self.is_punct(end - 1, ')') {
+            end = (end.saturating_sub(8)..end - 1).rev().find(|&i| self.is_punct(i, '('))?;
+        }
+        self.name_ending_at(end)
+    }
+
+    /// A person named right after role words at `start`: "host Chris Matthews" in "MSNBC host
+    /// Chris Matthews".
+    fn person_after_role(&self, start: usize) -> Option<Mention> {
+        let mut i = start;
+        while i < self.tokens.len() && i < start + 3 && self.is_word(i) && self.quote_of[i].is_none() {
+            let w = self.word(i);
+            if !(is_role(w) || DESCRIPTORS.contains(&w)) {
+                break;
+            }
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        let e = self.entity_starting.get(i).copied().flatten()?;
+        let (entity, _, end) = &self.entities[e];
+        (entity.label == "PER").then_some(Mention { start: i, end: *end, kind: MentionKind::Name { label: "PER" }, appositive: false })
     }
 
     /// A name (PER/ORG entity, or a capitalised run when NER found nothing there) ending at `end`.
@@ -182,7 +245,10 @@ impl Doc {
 
     /// An "entity" made of role words only ("FM", "Minister") describes someone, it names nobody.
     pub fn names_nobody(&self, start: usize, end: usize) -> bool {
-        (start..end).all(|i| !self.is_word(i) || is_role(self.word(i)) || is_nationality(self.word(i)) || DETERMINERS.contains(&self.word(i)))
+        (start..end).all(|i| {
+            let w = self.word(i);
+            !self.is_word(i) || is_role(w) || is_nationality(w) || DETERMINERS.contains(&w) || DESCRIPTORS.contains(&w)
+        })
     }
 
     /// A description ending at `end` whose head is a role word: "the Minister", "the Russian
@@ -649,7 +715,7 @@ fn gender_of_word(word: &str) -> Gender {
 
 /// First token of a sentence's main clause: past an introductory phrase that opens with a
 /// preposition or subordinator and ends at the first comma; the sentence start otherwise.
-fn main_clause_start(doc: &Doc, start: usize, end: usize) -> usize {
+pub fn main_clause_start(doc: &Doc, start: usize, end: usize) -> usize {
     let opens_phrase = (start..end).find(|&t| doc.is_word(t)).is_some_and(|t| {
         INTRODUCTORY.contains(&doc.word(t)) && doc.quote_of[t].is_none()
     });
