@@ -340,3 +340,27 @@ fn a_participle_or_subordinate_clause_does_not_steal_the_quote() {
     assert_eq!(quote(&a, "That makes me smart").1, "Paul Grant");
     assert_eq!(quote(&a, "That proves I am clever"), (QuoteKind::Direct, "Paul Grant".to_string(), Resolution::Explicit));
 }
+
+#[test]
+fn descriptions_that_name_no_one_still_speak() {
+    // an unresolved speaker is better than the previous speaker's name
+    let text = "Mayor Ines Varga opened the bridge on Monday. “It took nine years,” Varga said.\n\n\
+                “The bridge was built on borrowed money and borrowed time,” the editorial said.\n\n\
+                “Nobody asked the fishermen,” wrote one commenter.\n\n\
+                The report said that the tolls would cover only a third of the debt.\n\n\
+                The debt will be paid by 2040, the council's auditors said.";
+    let a = analyse(text, &[("Ines Varga", "PER"), ("Varga", "PER")]);
+    for (snippet, speaker) in [("borrowed money", "the editorial"), ("Nobody asked", "one commenter"), ("tolls would cover", "The report")] {
+        let q = a.quotes.iter().find(|q| q.text.contains(snippet)).unwrap_or_else(|| panic!("no quote with {snippet:?}: {:#?}", a.quotes));
+        let s = q.speaker.as_ref().expect("a speaker");
+        assert_eq!((s.text.as_str(), s.resolution, s.entity.as_deref()), (speaker, Resolution::Unresolved, None), "{snippet}");
+    }
+    assert_offsets(text, &a);
+}
+
+#[test]
+fn according_to_introduces_a_direct_quote_too() {
+    let text = "The paper was blunt. According to the Harbor Times, “the mayor knew about the debt for a whole year.”";
+    let a = analyse(text, &[("Harbor Times", "ORG")]);
+    assert_eq!(quote(&a, "knew about the debt"), (QuoteKind::Direct, "Harbor Times".to_string(), Resolution::Explicit));
+}

@@ -76,6 +76,16 @@ fn participle_subject(doc: &Doc, k: usize) -> Option<Mention> {
         .or_else(|| doc.mention_starting_at(clause).filter(|m| !matches!(m.kind, MentionKind::Nominal { .. }) && m.end < k))
 }
 
+/// The subject of a direct quote's cue: a mention, or failing that a description that names
+/// no one ("the editorial said", "the lawyers wrote"). Indirect cues take mentions only, as a
+/// description before a verb is as often a plain subject ("the euro crisis highlighted").
+fn quote_subject_of(doc: &Doc, k: usize) -> Option<Mention> {
+    subject_of(doc, k).or_else(|| {
+        let end = k - (k > 0 && doc.word(k - 1) == "also") as usize;
+        (end > 0 && doc.sentence[end - 1] == doc.sentence[k]).then(|| doc.description_ending_at(end)).flatten()
+    })
+}
+
 /// Speaker of a direct quote from a cue after its closing mark at token `close`.
 fn cue_after(doc: &Doc, close: usize) -> Option<(Option<usize>, Option<Mention>)> {
     let n = doc.tokens.len();
@@ -114,13 +124,13 @@ fn cue_after(doc: &Doc, close: usize) -> Option<(Option<usize>, Option<Mention>)
         if cue_at(doc, k).is_some() {
             if k == first {
                 // inversion: ,» said Mukhtar Tleuberdi
-                return Some((Some(k), doc.mention_starting_at(k + 1)));
+                return Some((Some(k), doc.mention_starting_at(k + 1).or_else(|| doc.description_starting_at(k + 1))));
             }
             // "“...,” when Clinton blasted him": a subordinate clause is not the quote's cue
             let subordinate = (first..k).any(|i| SUBORDINATORS.contains(&doc.word(i)));
             // titles may sit between the mark and the name: `,” Sen. Claire McCaskill said`
             let title_gap = |m: &Mention| (first..m.start).all(|i| doc.is_word(i) || doc.is_punct(i, '.'));
-            let subject = subject_of(doc, k)
+            let subject = quote_subject_of(doc, k)
                 .filter(|m| m.start == first || (m.start > first && m.start - first <= 6 && title_gap(m)))
                 .filter(|_| !subordinate);
             return subject.map(|m| (Some(k), Some(m)));
@@ -155,6 +165,16 @@ fn cue_before(doc: &Doc, open: usize) -> Option<(Option<usize>, Mention)> {
             return None;
         }
     }
+    // According to X, “...”
+    if led_by_comma {
+        let from = open.saturating_sub(10);
+        if let Some(k) = (from..j).find(|&i| doc.word(i) == "according" && doc.word(i + 1) == "to" && doc.quote_of[i].is_none()) {
+            let m = doc.mention_starting_at(k + 2).or_else(|| doc.description_starting_at(k + 2));
+            if let Some(m) = m.filter(|m| m.end == j + 1) {
+                return Some((Some(k), m));
+            }
+        }
+    }
     // X: «...»
     if led_by_colon {
         if let Some(m) = doc.mention_ending_at(j + 1) {
@@ -177,7 +197,7 @@ fn cue_before(doc: &Doc, open: usize) -> Option<(Option<usize>, Mention)> {
             if !gap_ok {
                 return None;
             }
-            if let Some(m) = subject_of(doc, k) {
+            if let Some(m) = quote_subject_of(doc, k) {
                 return Some((Some(k), m));
             }
             if k > 0 && doc.is_punct(k - 1, ',') {
@@ -293,7 +313,9 @@ fn build(doc: &Doc, start: usize, end: usize, cue: (usize, usize), speaker: Opti
 
 /// `X said (to Y) (that) CONTENT`.
 fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attribution> {
-    let speaker = subject_of(doc, k).or_else(|| participle_subject(doc, k))?;
+    // "the report said that ...": a description is the speaker when "that" makes it speech
+    let described = || (doc.word(k + 1) == "that").then(|| quote_subject_of(doc, k)).flatten();
+    let speaker = subject_of(doc, k).or_else(|| participle_subject(doc, k)).or_else(described)?;
     let mut start = k + 1;
     // an addressee or a short adverbial before "that": "told reporters on Tuesday that"
     let complementizer = |w: &str| matches!(w, "that" | "how" | "why" | "whether" | "what" | "if");
@@ -348,7 +370,8 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         let m = doc.mention_starting_at(k + 1)?;
         (m, k - 1)
     } else {
-        let m = subject_of(doc, k)?;
+        // "..., the group said.": the comma before makes a description the speaker
+        let m = quote_subject_of(doc, k)?;
         let lead = title_lead(doc, m.start, s_start);
         if lead == 0 || !doc.is_punct(lead - 1, ',') {
             return None;

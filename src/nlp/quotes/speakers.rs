@@ -60,6 +60,9 @@ const DESCRIPTORS: &[&str] = &[
     "blogger", "historian", "economist", "survivor", "del.", "del", "fellow", "organizer", "organiser", "protester",
 ];
 
+/// Words that open a description used as a speaker.
+const DESCRIPTION_HEADS: &[&str] = &["the", "a", "an", "one", "another"];
+
 /// Plural or generic descriptions that name nobody in particular.
 const GENERIC: &[&str] = &["officials", "sources", "source", "experts", "analysts", "critics", "supporters", "residents", "voters", "witnesses", "aides", "observers", "people", "officers", "lawmakers", "workers", "employees", "democrats", "republicans", "leaders", "economists", "reporters", "members"];
 
@@ -171,6 +174,51 @@ impl Doc {
             }
         }
         None
+    }
+
+    /// A short description that is no role ("the editorial", "the paper's editorial board",
+    /// "one commenter") ending at `end`: a speaker that stays unresolved but is still named in
+    /// the event, so the quote is not taken for the previous speaker's.
+    pub fn description_ending_at(&self, end: usize) -> Option<Mention> {
+        let last = end.checked_sub(1)?;
+        if !self.is_plain_word(last) {
+            return None;
+        }
+        let start = (last.saturating_sub(4)..last).rev().take_while(|&i| self.is_plain_word(i) || DESCRIPTION_HEADS.contains(&self.word(i))).find(|&i| DESCRIPTION_HEADS.contains(&self.word(i)))?;
+        (self.sentence[start] == self.sentence[last]).then(|| self.description(start, end))
+    }
+
+    /// The same after an inverted cue: "wrote one commenter", "said the designer, who ...".
+    pub fn description_starting_at(&self, start: usize) -> Option<Mention> {
+        if !DESCRIPTION_HEADS.contains(&self.word(start)) || self.quote_of.get(start)?.is_some() {
+            return None;
+        }
+        let end = (start + 1..(start + 5).min(self.tokens.len())).take_while(|&i| self.is_plain_word(i) && !matches!(self.word(i), "of" | "at" | "for" | "in" | "who" | "with" | "on")).last()? + 1;
+        Some(self.description(start, end))
+    }
+
+    fn description(&self, start: usize, end: usize) -> Mention {
+        let head = self.word(end - 1);
+        let plural = head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("'s") && !head.ends_with("’s");
+        Mention { start, end, kind: MentionKind::Nominal { words: Vec::new(), plural }, appositive: false }
+    }
+
+    /// A lowercase word outside quotes that is no pronoun, auxiliary or determiner.
+    fn is_plain_word(&self, i: usize) -> bool {
+        let w = self.word(i);
+        self.is_word(i)
+            && !self.is_capitalized(i)
+            && self.quote_of[i].is_none()
+            && pronoun_kind(strip_clitic(w)).is_none()
+            && !is_auxiliary(w)
+            && !DESCRIPTION_HEADS.contains(&w)
+            && !w.ends_with("'s")
+            && !w.ends_with("’s")
+            && !matches!(
+                w,
+                "and" | "or" | "but" | "that" | "which" | "who" | "to" | "as" | "than" | "so" | "if" | "when" | "of" | "in" | "at" | "for" | "on"
+                    | "with" | "by" | "from" | "about" | "into" | "after" | "before" | "during" | "not"
+            )
     }
 
     /// The name ending just before the comma at `comma`, past a parenthesis: "Rep. Jim Jordan
