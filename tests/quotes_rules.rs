@@ -364,3 +364,14 @@ fn according_to_introduces_a_direct_quote_too() {
     let a = analyse(text, &[("Harbor Times", "ORG")]);
     assert_eq!(quote(&a, "knew about the debt"), (QuoteKind::Direct, "Harbor Times".to_string(), Resolution::Explicit));
 }
+
+#[test]
+fn long_cue_phrases_colourful_verbs_and_relative_speakers() {
+    let text = "Paul Grant told the Harbor Times in a written statement on Friday, “I will not sign the budget.”\n\n\
+                “Sit down, all of you,” Grant barked.\n\n\
+                The council heard from Nora Vance, who said that the ferry would stop in March.";
+    let a = analyse(text, &[("Paul Grant", "PER"), ("Grant", "PER"), ("Harbor Times", "ORG"), ("Nora Vance", "PER")]);
+    assert_eq!(quote(&a, "not sign the budget"), (QuoteKind::Direct, "Paul Grant".to_string(), Resolution::Explicit));
+    assert_eq!(quote(&a, "Sit down"), (QuoteKind::Direct, "Paul Grant".to_string(), Resolution::Explicit));
+    assert_eq!(quote(&a, "ferry would stop"), (QuoteKind::Indirect, "Nora Vance".to_string(), Resolution::Explicit));
+}

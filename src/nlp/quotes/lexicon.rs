@@ -23,6 +23,8 @@ const VERBS: &[&str] = &[
     "tout", "insinuate", "scoff", "snap", "sigh", "exclaim", "proclaim", "pronounce", "announce", "rule", "find",
     "conclude", "tell", "speak", "declare", "suggest", "opine", "posit", "theorize", "add", "sing", "chant",
     "mock", "dismiss", "joke", "insist", "plead", "beg", "scream", "tweet", "blame", "challenge", "call", "encourage",
+    "bark", "fume", "gush", "rant", "rail", "chide", "marvel", "crow", "sneer", "growl", "thunder", "interject",
+    "concur", "reflect", "exult", "reason", "jest", "rave", "bellow", "mutter", "murmur", "stammer", "taunt", "scold",
 ];
 
 /// Irregular and consonant-doubling forms, mapped to their base.

@@ -55,7 +55,10 @@ fn subject_of(doc: &Doc, k: usize) -> Option<Mention> {
     while end > 0 && doc.is_word(end - 1) && (is_auxiliary(doc.word(end - 1)) || doc.word(end - 1) == "as") && k - end < 4 {
         end -= 1;
     }
-    if end > 0 && doc.sentence[end - 1] == doc.sentence[k] {
+    if end > 1 && matches!(doc.word(end - 1), "who") && doc.is_punct(end - 2, ',') && doc.sentence[end - 2] == doc.sentence[k] {
+        // "said Beck, who added that ...": the relative pronoun stands for the name before it
+        doc.name_before_comma(end - 2)
+    } else if end > 0 && doc.sentence[end - 1] == doc.sentence[k] {
         doc.mention_ending_at(end)
     } else {
         None
@@ -184,7 +187,8 @@ fn cue_before(doc: &Doc, open: usize) -> Option<(Option<usize>, Mention)> {
         }
     }
     // the cue itself, possibly followed by an addressee or "that": walk back a few tokens
-    let lowest = open.saturating_sub(8);
+    // ("Trump told the Washington Post in a written statement, “...")
+    let lowest = open.saturating_sub(12);
     let mut k = j;
     loop {
         if doc.quote_of[k].is_some() || (k < j && (doc.is_punct(k, '.') || doc.is_punct(k, ';'))) {

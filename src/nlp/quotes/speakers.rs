@@ -223,7 +223,7 @@ impl Doc {
 
     /// The name ending just before the comma at `comma`, past a parenthesis: "Rep. Jim Jordan
     /// (R-Ohio), an oversight panel member, said".
-    fn name_before_comma(&self, comma: usize) -> Option<Mention> {
+    pub fn name_before_comma(&self, comma: usize) -> Option<Mention> {
         let mut end = comma;
         if end > 0 && self.is_punct(end - 1, ')') {
             end = (end.saturating_sub(8)..end - 1).rev().find(|&i| self.is_punct(i, '('))?;
