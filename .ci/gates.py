@@ -10,11 +10,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-# The bars of issue #3 (NER) and #4 (quotes). Every bar the project meets is enforced; the
-# speaker name and pronoun bars are reported but not yet enforced (issue #4 is open: see the
-# README's figures and why). Move a bar into ENFORCED when it is met.
+# The bars of issue #3 (NER) and #4 (quotes). Every bar the project meets is enforced. The
+# yardstick's speaker name and pronoun scores are proxies that a right answer can fail (see the
+# README, "Speaker accuracy"): their bars are reported, and FLOORS at the measured level keep
+# them from regressing. The name bar is enforced by person (speaker_people.py: same pairs, the
+# speaker's surname must occur in the gold source span). Move a bar into ENFORCED when it is met.
 NER_F1 = 0.93
 ENFORCED = {("indirect", "recall"), ("precision",), ("direct", "f1")}
+FLOORS = {("speaker", "name_acc"): 0.68, ("speaker", "pronoun_acc"): 0.70}
+PERSON_ACC = 0.85
 QUOTE_BARS = {
     ("speaker", "name_acc"): 0.85,
     ("speaker", "pronoun_acc"): 0.75,
@@ -63,7 +67,19 @@ def main():
             if value < bar and path in ENFORCED:
                 failures.append(f"PolNeAR dev {name} {value:.4f} < {bar}")
             elif value < bar:
-                print("  (not enforced yet: under the bar of issue #4)")
+                floor = FLOORS.get(path, 0.0)
+                print(f"  (under the bar of issue #4, a proxy; enforced floor {floor})")
+                if value < floor:
+                    failures.append(f"PolNeAR dev {name} {value:.4f} < floor {floor}")
+
+    people = run([sys.executable, ".ci/speaker_people.py", str(args.shared / "data/polnear/dev"), "--cmd", args.cmd, "--shared", str(args.shared), "--json"])
+    if people.returncode != 0:
+        failures.append("speaker_people.py failed")
+    else:
+        r = json.loads(people.stdout)
+        print(f"PolNeAR dev speaker by person: {r['person_acc']:.4f} of {r['named']} named sources (bar {PERSON_ACC})")
+        if r["person_acc"] < PERSON_ACC:
+            failures.append(f"PolNeAR dev speaker by person {r['person_acc']:.4f} < {PERSON_ACC}")
 
     example = run([sys.executable, str(args.shared / "eval/check_example.py"), str(args.shared / "examples/kazinform-2019-10-09.txt"), "--cmd", args.cmd, "--strict"])
     print(example.stdout)
