@@ -72,7 +72,7 @@ def main():
                 if value < floor:
                     failures.append(f"PolNeAR dev {name} {value:.4f} < floor {floor}")
 
-    people = run([sys.executable, ".ci/speaker_people.py", str(args.shared / "data/polnear/dev"), "--cmd", args.cmd, "--shared", str(args.shared), "--json"])
+    people = run([sys.executable, str(Path(__file__).resolve().parent / "speaker_people.py"), str(args.shared / "data/polnear/dev"), "--cmd", args.cmd, "--shared", str(args.shared), "--json"])
     if people.returncode != 0:
         failures.append("speaker_people.py failed")
     else:
