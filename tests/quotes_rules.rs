@@ -375,3 +375,16 @@ fn long_cue_phrases_colourful_verbs_and_relative_speakers() {
     assert_eq!(quote(&a, "Sit down"), (QuoteKind::Direct, "Paul Grant".to_string(), Resolution::Explicit));
     assert_eq!(quote(&a, "ferry would stop"), (QuoteKind::Indirect, "Nora Vance".to_string(), Resolution::Explicit));
 }
+
+#[test]
+fn it_is_an_organisation_and_adjective_participles_are_no_cues() {
+    let text = "The Harbor Times endorsed Ada Brennan in March. Ada Brennan thanked the editors.\n\n\
+                Meanwhile, it attacked her rival, saying he “has neither the temperament nor the patience for the job.”\n\n\
+                To her successor, Ada Brennan leaves a harbour plan likely to draw continuing fire from the shipping lobby and the unions.";
+    let a = analyse(text, &[("Harbor Times", "ORG"), ("Ada Brennan", "PER")]);
+    let (_, name, resolution) = quote(&a, "neither the temperament");
+    assert_eq!((name.as_str(), resolution), ("Harbor Times", Resolution::Pronoun));
+    // "continuing fire" reports nothing, and "To" is not a name
+    assert!(a.quotes.iter().all(|q| !q.text.contains("shipping lobby")), "{:#?}", a.quotes);
+    assert!(a.speakers.iter().all(|c| c.name != "To"), "{:#?}", a.speakers);
+}

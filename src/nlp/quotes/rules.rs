@@ -68,7 +68,11 @@ fn subject_of(doc: &Doc, k: usize) -> Option<Mention> {
 /// "..., adding that ..." / "X unleashed tweets saying that ..." / "During a speech, Trump
 /// attacked Clinton, saying, “...”": a participle cue continues the sentence's subject.
 fn participle_subject(doc: &Doc, k: usize) -> Option<Mention> {
-    if !doc.word(k).ends_with("ing") {
+    // a participle that introduces speech, not an adjective ("draw continuing fire")
+    let introduces = (k > 0 && doc.is_punct(k - 1, ',')) || doc.word(k + 1) == "that" || doc.is_punct(k + 1, ',') || doc.is_punct(k + 1, ':') || doc.quote_of.get(k + 1).is_some_and(Option::is_some);
+    // ("saying he would ...", "saying Trump was ..." introduce a clause too)
+    let clause_follows = doc.is_capitalized(k + 1) || matches!(doc.word(k + 1), "he" | "she" | "they" | "it" | "we" | "i" | "the" | "his" | "her" | "their" | "there");
+    if !doc.word(k).ends_with("ing") || !(introduces || clause_follows) {
         return None;
     }
     let (s_start, s_end) = doc.sentences[doc.sentence[k]];

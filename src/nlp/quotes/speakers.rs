@@ -360,7 +360,7 @@ fn strip_clitic(word: &str) -> &str {
 
 fn is_function_word(w: &str) -> bool {
     let w = strip_clitic(w);
-    matches!(w, "the" | "a" | "an" | "in" | "on" | "at" | "but" | "and" | "this" | "that" | "it" | "as" | "for" | "if" | "when" | "while" | "after" | "before" | "then" | "so" | "yet" | "there" | "here" | "what" | "we" | "i" | "they" | "you" | "he" | "she" | "our" | "my" | "no" | "yes" | "not" | "today" | "now" | "asked" | "still"
+    matches!(w, "the" | "a" | "an" | "in" | "on" | "at" | "to" | "by" | "of" | "from" | "with" | "into" | "about" | "against" | "without" | "through" | "but" | "and" | "this" | "that" | "it" | "as" | "for" | "if" | "when" | "while" | "after" | "before" | "then" | "so" | "yet" | "there" | "here" | "what" | "we" | "i" | "they" | "you" | "he" | "she" | "our" | "my" | "no" | "yes" | "not" | "today" | "now" | "asked" | "still"
         | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "january" | "february"
         | "march" | "april" | "june" | "july" | "august" | "september" | "october" | "november" | "december"
         | "tonight" | "yesterday" | "tomorrow" | "meanwhile" | "however" | "also" | "later" | "earlier")
@@ -668,7 +668,8 @@ impl Clusters {
 
     /// The referent of a pronoun at `char_pos`: the most recent speaker of a compatible kind
     /// (news reports chains of quotes by the same person), or failing that the most recently
-    /// named one. "it"/"they" prefer organisations, then anyone.
+    /// named one. "they" prefers organisations, then anyone; "it" is an organisation, the one
+    /// last named or heard.
     ///
     /// he/she: a compatible person named first in one of the last sentences, after the last
     /// compatible speaker spoke, wins over that speaker ("Scott responded with logic. “You got
@@ -713,9 +714,11 @@ impl Clusters {
         match kind {
             PronounKind::Male | PronounKind::Female => latest(&agrees, &spoke).or_else(|| latest(&agrees, &named)).or_else(|| latest(&person, &spoke)),
             PronounKind::Local => latest(&person, &spoke).or_else(|| latest(&person, &named)),
-            PronounKind::Plural | PronounKind::Thing => {
+            PronounKind::Plural => {
                 latest(&org, &spoke).or_else(|| latest(&anyone, &spoke)).or_else(|| latest(&org, &named)).or_else(|| latest(&anyone, &named))
             }
+            // "it" is never a person: the organisation last named or heard
+            PronounKind::Thing => latest(&org, &named),
         }
     }
 
@@ -777,6 +780,8 @@ pub fn main_clause_start(doc: &Doc, start: usize, end: usize) -> usize {
 const INTRODUCTORY: &[&str] = &[
     "in", "with", "after", "before", "during", "while", "when", "although", "though", "despite", "since", "as", "at", "on",
     "unlike", "like", "for", "following", "speaking", "asked", "if", "because", "whereas", "from", "under", "over", "once",
+    "to", "by", "against", "without", "through", "among", "amid", "beyond", "besides", "throughout", "meanwhile",
+    "however", "instead", "still", "now", "later", "then", "also", "yet", "indeed", "again", "separately", "earlier",
 ];
 
 /// The id of cluster `index` in events.
