@@ -35,6 +35,15 @@ def run(cmd):
     return proc
 
 
+def run_json(cmd, failures):
+    """Runs a scorer with --json; its result, or None with the failure recorded."""
+    proc = run(cmd + ["--json"])
+    if proc.returncode != 0:
+        failures.append(f"{Path(cmd[1]).name} failed")
+        return None
+    return json.loads(proc.stdout)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", type=Path, default=Path("../shared"))
@@ -42,24 +51,18 @@ def main():
     args = ap.parse_args()
     failures = []
 
-    ner = run([sys.executable, str(args.shared / "eval/eval_ner.py"), str(args.shared / "data/conll2003/dev.txt"), "--cmd", args.cmd, "--json"])
-    if ner.returncode != 0:
-        failures.append("eval_ner.py failed")
-    else:
-        r = json.loads(ner.stdout)
+    r = run_json([sys.executable, str(args.shared / "eval/eval_ner.py"), str(args.shared / "data/conll2003/dev.txt"), "--cmd", args.cmd], failures)
+    if r is not None:
         print(f"NER CoNLL-2003 dev: P {r['precision']:.4f} R {r['recall']:.4f} F1 {r['f1']:.4f} (bar {NER_F1}), bad offsets {r['bad_offsets']}")
         if r["f1"] < NER_F1:
             failures.append(f"NER dev F1 {r['f1']:.4f} < {NER_F1}")
         if r["bad_offsets"]:
             failures.append(f"{r['bad_offsets']} entities whose offsets do not match their text")
 
-    quotes = run([sys.executable, str(args.shared / "eval/eval_quotes.py"), str(args.shared / "data/polnear/dev"), "--cmd", args.cmd, "--json"])
-    if quotes.returncode != 0:
-        failures.append("eval_quotes.py failed")
-    else:
-        r = json.loads(quotes.stdout)
+    quotes = run_json([sys.executable, str(args.shared / "eval/eval_quotes.py"), str(args.shared / "data/polnear/dev"), "--cmd", args.cmd], failures)
+    if quotes is not None:
         for path, bar in QUOTE_BARS.items():
-            value = r
+            value = quotes
             for key in path:
                 value = value[key]
             name = ".".join(path)
@@ -72,14 +75,15 @@ def main():
                 if value < floor:
                     failures.append(f"PolNeAR dev {name} {value:.4f} < floor {floor}")
 
-    people = run([sys.executable, str(Path(__file__).resolve().parent / "speaker_people.py"), str(args.shared / "data/polnear/dev"), "--cmd", args.cmd, "--shared", str(args.shared), "--json"])
-    if people.returncode != 0:
-        failures.append("speaker_people.py failed")
-    else:
-        r = json.loads(people.stdout)
+    people_script = str(Path(__file__).resolve().parent / "speaker_people.py")
+    r = run_json([sys.executable, people_script, str(args.shared / "data/polnear/dev"), "--cmd", args.cmd, "--shared", str(args.shared)], failures)
+    if r is not None:
         print(f"PolNeAR dev speaker by person: {r['person_acc']:.4f} of {r['named']} named sources (bar {PERSON_ACC})")
         if r["person_acc"] < PERSON_ACC:
             failures.append(f"PolNeAR dev speaker by person {r['person_acc']:.4f} < {PERSON_ACC}")
+        # the by-person score must judge the yardstick's own pairs
+        if quotes is not None and (r["named"], r["name_acc"]) != (quotes["speaker"]["named"], quotes["speaker"]["name_acc"]):
+            failures.append(f"speaker_people.py pairs differ from eval_quotes.py's: {r['named']}/{r['name_acc']} vs {quotes['speaker']['named']}/{quotes['speaker']['name_acc']}")
 
     example = run([sys.executable, str(args.shared / "eval/check_example.py"), str(args.shared / "examples/kazinform-2019-10-09.txt"), "--cmd", args.cmd, "--strict"])
     print(example.stdout)

@@ -7,9 +7,11 @@ Baer, a former administration official who runs Crosscut Strategies"), so a syst
 the right person ("Kenneth Baer") is scored wrong whenever an apposition follows the name.
 
 This script scores the same pairs (found direct quotes whose gold attribution has a named,
-non-pronoun source, exactly as eval_quotes.py selects them) by person instead: a pair is right
-when the last word of the system's speaker name occurs as a word in the gold Source span. It
-imports the yardstick's own readers and matching (nothing is copied), so the pairs are the same.
+non-pronoun source, as eval_quotes.py selects them) by person instead: a pair is right when the
+last word of the system's speaker name occurs as a word in the gold Source span. It imports the
+yardstick's readers, regexes and overlap helpers; the pair selection, which the yardstick keeps
+inside its score(), is restated here, and it also reports the yardstick's name_acc on its pairs
+so that .ci/gates.py can check both select the same pairs (same count, same name_acc).
 
 usage: speaker_people.py POLNEAR_SPLIT_DIR --cmd "target/release/quotewire enrich" [--shared ../shared] [--json] [--misses N]
 """

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use quotewire::nlp::quotes::{extract_quotes, QuoteAnalysis, QuoteOptions};
-use quotewire::schema::{Entity, QuoteKind, Resolution};
+use quotewire::schema::{Entity, Quote, QuoteKind, Resolution, Speaker};
 
 /// PER/ORG/LOC entities at every occurrence of the given names.
 fn entities(text: &str, names: &[(&str, &str)]) -> Vec<Entity> {
@@ -26,10 +26,16 @@ fn analyse(text: &str, names: &[(&str, &str)]) -> QuoteAnalysis {
     extract_quotes(text, &entities(text, names), &QuoteOptions::default())
 }
 
-/// (kind, speaker name, resolution) of the quote holding `snippet`.
-fn quote(a: &QuoteAnalysis, snippet: &str) -> (QuoteKind, String, Resolution) {
+/// The quote holding `snippet` and its speaker.
+fn quote_and_speaker<'a>(a: &'a QuoteAnalysis, snippet: &str) -> (&'a Quote, &'a Speaker) {
     let q = a.quotes.iter().find(|q| q.text.contains(snippet)).unwrap_or_else(|| panic!("no quote with {snippet:?}: {:#?}", a.quotes));
     let s = q.speaker.as_ref().unwrap_or_else(|| panic!("no speaker for {snippet:?}"));
+    (q, s)
+}
+
+/// (kind, speaker name, resolution) of the quote holding `snippet`.
+fn quote(a: &QuoteAnalysis, snippet: &str) -> (QuoteKind, String, Resolution) {
+    let (q, s) = quote_and_speaker(a, snippet);
     (q.kind, s.name.clone(), s.resolution)
 }
 
@@ -351,8 +357,7 @@ fn descriptions_that_name_no_one_still_speak() {
                 The debt will be paid by 2040, the council's auditors said.";
     let a = analyse(text, &[("Ines Varga", "PER"), ("Varga", "PER")]);
     for (snippet, speaker) in [("borrowed money", "the editorial"), ("Nobody asked", "one commenter"), ("tolls would cover", "The report")] {
-        let q = a.quotes.iter().find(|q| q.text.contains(snippet)).unwrap_or_else(|| panic!("no quote with {snippet:?}: {:#?}", a.quotes));
-        let s = q.speaker.as_ref().expect("a speaker");
+        let (_, s) = quote_and_speaker(&a, snippet);
         assert_eq!((s.text.as_str(), s.resolution, s.entity.as_deref()), (speaker, Resolution::Unresolved, None), "{snippet}");
     }
     assert_offsets(text, &a);

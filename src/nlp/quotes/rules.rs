@@ -43,18 +43,19 @@ fn cue_at(doc: &Doc, i: usize) -> Option<&'static str> {
     cue_base(doc.word(i))
 }
 
-/// The subject of a cue at `k`: the mention ending just before it, past auxiliaries
-/// ("has also said") and "was quoted as".
-fn subject_of(doc: &Doc, k: usize) -> Option<Mention> {
-    let mut end = k;
-    if end > 0 && doc.is_punct(end - 1, ')') {
-        if let Some(open) = (end.saturating_sub(8)..end - 1).rev().find(|&i| doc.is_punct(i, '(')) {
-            end = open;
-        }
-    }
+/// Where the subject of a cue at `k` ends: before a parenthesis ("McCaskill (D-Mo.) said"),
+/// auxiliaries ("has also said") and "was quoted as".
+fn subject_end(doc: &Doc, k: usize) -> usize {
+    let mut end = doc.parenthesis_before(k).unwrap_or(k);
     while end > 0 && doc.is_word(end - 1) && (is_auxiliary(doc.word(end - 1)) || doc.word(end - 1) == "as") && k - end < 4 {
         end -= 1;
     }
+    end
+}
+
+/// The subject of a cue at `k`: the mention ending at [`subject_end`].
+fn subject_of(doc: &Doc, k: usize) -> Option<Mention> {
+    let end = subject_end(doc, k);
     if end > 1 && matches!(doc.word(end - 1), "who") && doc.is_punct(end - 2, ',') && doc.sentence[end - 2] == doc.sentence[k] {
         // "said Beck, who added that ...": the relative pronoun stands for the name before it
         doc.name_before_comma(end - 2)

@@ -193,7 +193,8 @@ impl Doc {
         if !DESCRIPTION_HEADS.contains(&self.word(start)) || self.quote_of.get(start)?.is_some() {
             return None;
         }
-        let end = (start + 1..(start + 5).min(self.tokens.len())).take_while(|&i| self.is_plain_word(i) && !matches!(self.word(i), "of" | "at" | "for" | "in" | "who" | "with" | "on")).last()? + 1;
+        // (plain words exclude prepositions and "who": "said the designer, who ..." stops there)
+        let end = (start + 1..(start + 5).min(self.tokens.len())).take_while(|&i| self.is_plain_word(i)).last()? + 1;
         Some(self.description(start, end))
     }
 
@@ -224,11 +225,16 @@ impl Doc {
     /// The name ending just before the comma at `comma`, past a parenthesis: "Rep. Jim Jordan
     /// (R-Ohio), an oversight panel member, said".
     pub fn name_before_comma(&self, comma: usize) -> Option<Mention> {
-        let mut end = comma;
-        if end > 0 && self.is_punct(end - 1, ')') {
-            end = (end.saturating_sub(8)..end - 1).rev().find(|&i| self.is_punct(i, '('))?;
+        // (an unclosed ")" leaves the comma, where no name ends)
+        self.name_ending_at(self.parenthesis_before(comma).unwrap_or(comma))
+    }
+
+    /// The opening `(` of a short parenthesis ending just before `end` ("(D-Mo.)"), if any.
+    pub fn parenthesis_before(&self, end: usize) -> Option<usize> {
+        if end == 0 || !self.is_punct(end - 1, ')') {
+            return None;
         }
-        self.name_ending_at(end)
+        (end.saturating_sub(8)..end - 1).rev().find(|&i| self.is_punct(i, '('))
     }
 
     /// A person named right after role words at `start`: "host Chris Matthews" in "MSNBC host
