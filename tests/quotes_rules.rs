@@ -393,3 +393,11 @@ fn it_is_an_organisation_and_adjective_participles_are_no_cues() {
     assert!(a.quotes.iter().all(|q| !q.text.contains("shipping lobby")), "{:#?}", a.quotes);
     assert!(a.speakers.iter().all(|c| c.name != "To"), "{:#?}", a.speakers);
 }
+
+#[test]
+fn a_description_speaks_past_auxiliaries_like_a_name() {
+    let text = "“The harbour plan was never costed,” the editorial has repeatedly argued.";
+    let a = analyse(text, &[]);
+    let (_, s) = quote_and_speaker(&a, "never costed");
+    assert_eq!((s.text.as_str(), s.resolution), ("the editorial", Resolution::Unresolved));
+}

@@ -89,7 +89,7 @@ fn participle_subject(doc: &Doc, k: usize) -> Option<Mention> {
 /// description before a verb is as often a plain subject ("the euro crisis highlighted").
 fn quote_subject_of(doc: &Doc, k: usize) -> Option<Mention> {
     subject_of(doc, k).or_else(|| {
-        let end = k - (k > 0 && doc.word(k - 1) == "also") as usize;
+        let end = subject_end(doc, k);
         (end > 0 && doc.sentence[end - 1] == doc.sentence[k]).then(|| doc.description_ending_at(end)).flatten()
     })
 }
