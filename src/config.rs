@@ -201,11 +201,17 @@ impl Default for NerConfig {
 pub struct QuotesConfig {
     /// A direct quote without a speaker is reported only from this many words. Default: 4.
     pub min_words_unattributed: usize,
+    /// A content span of the model's attribution head becomes a quote from this many
+    /// wordpieces. Default: 3.
+    pub min_tag_tokens: usize,
+    /// ... and from this mean tag probability (0..1). Default: 0.5.
+    pub min_tag_score: f32,
 }
 
 impl Default for QuotesConfig {
     fn default() -> Self {
-        Self { min_words_unattributed: 4 }
+        let d = crate::nlp::quotes::QuoteOptions::default();
+        Self { min_words_unattributed: d.min_words_unattributed, min_tag_tokens: d.min_tag_tokens, min_tag_score: d.min_tag_score }
     }
 }
 

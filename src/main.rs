@@ -205,7 +205,11 @@ fn ner_settings(config: &Config) -> NerSettings {
 }
 
 fn quote_options(config: &Config) -> QuoteOptions {
-    QuoteOptions { min_words_unattributed: config.quotes.min_words_unattributed }
+    QuoteOptions {
+        min_words_unattributed: config.quotes.min_words_unattributed,
+        min_tag_tokens: config.quotes.min_tag_tokens,
+        min_tag_score: config.quotes.min_tag_score,
+    }
 }
 
 fn build_enricher(config: &Config, with_ner: bool) -> Result<Enricher> {

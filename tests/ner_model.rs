@@ -111,3 +111,22 @@ proptest! {
         assert_spans_match(&text, &entities);
     }
 }
+
+#[test]
+fn a_config_that_declares_an_attribution_head_fails_clearly_on_a_one_head_graph() {
+    // the shipped NER-only graph, with a config.json that promises a second head
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/minilm-conll-cased");
+    let dir = std::env::temp_dir().join(format!("quotewire-one-head-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for file in ["model.onnx", "tokenizer.json"] {
+        std::fs::copy(shipped.join(file), dir.join(file)).expect("copy model file");
+    }
+    let mut config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(shipped.join("config.json")).expect("config")).expect("json");
+    config["attribution_labels"] = serde_json::json!(["O", "B-SOURCE", "I-SOURCE", "B-CUE", "I-CUE", "B-CONTENT", "I-CONTENT"]);
+    std::fs::write(dir.join("config.json"), config.to_string()).expect("write config");
+    let settings = NerSettings { model_dir: dir.clone(), onnxruntime_path: None, threads: 1, window_overlap: 32, max_batch_tokens: 8192 };
+    let error = Enricher::load_ner(&settings).err().expect("a one-head graph must not load as two-head").to_string();
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(error.contains("attribution_logits") && error.contains("one-head"), "{error}");
+}

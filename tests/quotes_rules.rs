@@ -23,7 +23,7 @@ fn entities(text: &str, names: &[(&str, &str)]) -> Vec<Entity> {
 }
 
 fn analyse(text: &str, names: &[(&str, &str)]) -> QuoteAnalysis {
-    extract_quotes(text, &entities(text, names), &QuoteOptions::default())
+    extract_quotes(text, &entities(text, names), &[], &QuoteOptions::default())
 }
 
 /// The quote holding `snippet` and its speaker.
@@ -197,7 +197,7 @@ fn ten_megabytes_of_unbalanced_marks_finish() {
     while text.len() < 10 << 20 {
         text.push_str("“ word « another „ and ‘ more \" text ");
     }
-    let a = extract_quotes(&text, &[], &QuoteOptions::default());
+    let a = extract_quotes(&text, &[], &[], &QuoteOptions::default());
     assert_offsets(&text, &a);
 }
 
@@ -206,7 +206,7 @@ proptest! {
 
     #[test]
     fn arbitrary_unicode_never_panics_and_offsets_are_valid(text in "\\PC{0,400}") {
-        let a = extract_quotes(&text, &[], &QuoteOptions::default());
+        let a = extract_quotes(&text, &[], &[], &QuoteOptions::default());
         assert_offsets(&text, &a);
     }
 
@@ -216,7 +216,7 @@ proptest! {
         Just("Ana Ruiz"), Just(", "), Just(". "), Just("\n\n"), Just("according to "), Just("In his words, "), Just("word")
     ], 0..80)) {
         let text: String = parts.concat();
-        let a = extract_quotes(&text, &entities(&text, &[("Ana Ruiz", "PER")]), &QuoteOptions::default());
+        let a = extract_quotes(&text, &entities(&text, &[("Ana Ruiz", "PER")]), &[], &QuoteOptions::default());
         assert_offsets(&text, &a);
     }
 }

@@ -80,7 +80,7 @@ pub fn run(args: &BenchArgs, settings: &NerSettings, quote_options: QuoteOptions
     let started = Instant::now();
     let mut quotes = 0;
     for text in &texts {
-        quotes += extract_quotes(text, &[], &quote_options).quotes.len();
+        quotes += extract_quotes(text, &[], &[], &quote_options).quotes.len();
     }
     let secs = started.elapsed().as_secs_f64();
     println!();

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 use crate::schema::{Article, Entity, Event, Pipeline, Quote, SourcePosition, SpeakerCluster, SCHEMA_VERSION};
-use ner::{find_onnxruntime, NerError, NerModel, OrtClassifier};
+use ner::{find_onnxruntime, NerError, NerModel, OrtClassifier, TextAnalysis};
 use quotes::{extract_quotes, QuoteOptions, RULES_VERSION};
 
 /// Errors of the NLP stage.
@@ -88,12 +88,12 @@ impl Enricher {
         })?;
         let config_raw = std::fs::read_to_string(dir.join("config.json"))
             .map_err(|e| NerError::ModelFile { path: dir.join("config.json").display().to_string(), message: e.to_string() })?;
-        let labels = serde_json::from_str::<ner::ModelConfig>(&config_raw)
-            .map_err(|e| NerError::ModelFile { path: dir.join("config.json").display().to_string(), message: e.to_string() })?
-            .labels
-            .len();
+        let config = serde_json::from_str::<ner::ModelConfig>(&config_raw)
+            .map_err(|e| NerError::ModelFile { path: dir.join("config.json").display().to_string(), message: e.to_string() })?;
         let library = find_onnxruntime(settings.onnxruntime_path.as_deref())?;
-        let classifier = OrtClassifier::load(&library, &dir.join("model.onnx"), labels, settings.threads)?;
+        let attribution_labels = config.attribution_labels.as_ref().map(Vec::len);
+        let classifier =
+            OrtClassifier::load(&library, &dir.join("model.onnx"), config.labels.len(), attribution_labels, settings.threads)?;
         let options = ner::model::PipelineOptions {
             window_overlap: settings.window_overlap,
             max_batch_tokens: settings.max_batch_tokens,
@@ -110,24 +110,24 @@ impl Enricher {
     /// is retried alone so that one bad article fails alone.
     pub fn enrich_batch(&self, articles: &[&Article]) -> Vec<Result<Enrichment, NlpError>> {
         let texts: Vec<&str> = articles.iter().map(|a| a.text.as_str()).collect();
-        let entities: Vec<Result<Vec<Entity>, NlpError>> = match &self.ner {
-            None => texts.iter().map(|_| Ok(Vec::new())).collect(),
-            Some(model) => match model.recognize(&texts) {
+        let analyses: Vec<Result<TextAnalysis, NlpError>> = match &self.ner {
+            None => texts.iter().map(|_| Ok(TextAnalysis::default())).collect(),
+            Some(model) => match model.analyze(&texts) {
                 Ok(all) => all.into_iter().map(Ok).collect(),
                 Err(_) if texts.len() > 1 => texts
                     .iter()
-                    .map(|t| model.recognize(&[t]).map(|mut v| v.pop().unwrap_or_default()).map_err(NlpError::from))
+                    .map(|t| model.analyze(&[t]).map(|mut v| v.pop().unwrap_or_default()).map_err(NlpError::from))
                     .collect(),
                 Err(e) => vec![Err(e.into())],
             },
         };
         texts
             .iter()
-            .zip(entities)
-            .map(|(text, entities)| {
-                let entities = entities?;
-                let analysis = extract_quotes(text, &entities, &self.quote_options);
-                Ok(Enrichment { entities, quotes: analysis.quotes, speakers: analysis.speakers })
+            .zip(analyses)
+            .map(|(text, analysis)| {
+                let TextAnalysis { entities, roles } = analysis?;
+                let quotes = extract_quotes(text, &entities, &roles, &self.quote_options);
+                Ok(Enrichment { entities, quotes: quotes.quotes, speakers: quotes.speakers })
             })
             .collect()
     }

@@ -6,6 +6,7 @@
 //! they are cut into overlapping windows, every token keeps the prediction of the window in
 //! which it sits most centrally, and windows of many articles share batches grouped by length.
 
+pub mod attribution;
 pub mod casing;
 mod decode;
 pub mod model;
@@ -13,8 +14,9 @@ mod ort_backend;
 mod windows;
 pub mod words;
 
+pub use attribution::{decode_roles, Role, RoleSpan};
 pub use decode::{decode_entities, WordPrediction};
-pub use model::{ModelConfig, NerModel};
+pub use model::{ModelConfig, NerModel, TextAnalysis};
 pub use ort_backend::{find_onnxruntime, OrtClassifier};
 pub use windows::{plan_windows, Window};
 
@@ -56,12 +58,26 @@ impl TokenScores {
     }
 }
 
+/// What one forward pass gives: the NER head's scores and, for a two-head model, the
+/// attribution head's (Source / Cue / Content roles) over the same tokens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeadScores {
+    /// NER labels (`logits` output).
+    pub ner: TokenScores,
+    /// Attribution roles (`attribution_logits` output), when the model has that head.
+    pub attribution: Option<TokenScores>,
+}
+
 /// A token classifier: the model runtime behind the NER pipeline.
 pub trait TokenClassifier: Send + Sync {
-    /// Label probabilities for every token of the batch.
-    fn classify(&self, batch: &WindowBatch) -> Result<TokenScores, NerError>;
-    /// Number of labels the classifier emits.
+    /// Label probabilities of every head for every token of the batch.
+    fn classify(&self, batch: &WindowBatch) -> Result<HeadScores, NerError>;
+    /// Number of NER labels the classifier emits.
     fn num_labels(&self) -> usize;
+    /// Number of attribution labels, for a two-head model.
+    fn num_attribution_labels(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// What can go wrong loading or running the NER model.

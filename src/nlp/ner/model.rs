@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use tokenizers::Tokenizer;
 
+use super::attribution::{decode_roles, RoleSpan, TokenTag};
 use super::casing::casing_class;
 use super::words::conll_words;
 use super::decode::{decode_entities, WordPrediction};
@@ -22,6 +23,20 @@ pub struct ModelConfig {
     pub labels: Vec<String>,
     /// Longest sequence the model was trained on, special tokens included.
     pub max_length: usize,
+    /// Labels of the attribution head (`O`, `B-SOURCE`, ..., `I-CONTENT`), for a two-head
+    /// model (`training/train_twohead.py`); absent for an NER-only model.
+    #[serde(default)]
+    pub attribution_labels: Option<Vec<String>>,
+}
+
+/// What the model found in one text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextAnalysis {
+    /// Named entities in text order.
+    pub entities: Vec<Entity>,
+    /// Source, Cue and Content spans of the attribution head in text order (empty for an
+    /// NER-only model).
+    pub roles: Vec<RoleSpan>,
 }
 
 /// Knobs of the pipeline (see `[ner]` in `config/default.toml`).
@@ -55,6 +70,8 @@ struct Encoded {
     casing: Vec<i64>,
     /// Index into `words` of the word every token starts in (None between words).
     word_of: Vec<Option<usize>>,
+    /// Byte span of every token.
+    offsets: Vec<(usize, usize)>,
     /// Byte spans of the text's words (see [`super::words`]).
     words: Vec<(usize, usize)>,
 }
@@ -89,6 +106,17 @@ impl NerModel {
                 format!("{} labels, but the model emits {}", config.labels.len(), classifier.num_labels()),
             ));
         }
+        let declared = config.attribution_labels.as_ref().map(Vec::len);
+        if classifier.num_attribution_labels() != declared {
+            return Err(file_error(
+                &config_path,
+                format!(
+                    "{} attribution labels declared, but the model's attribution head emits {}",
+                    declared.map_or("no".to_string(), |n| n.to_string()),
+                    classifier.num_attribution_labels().map_or("none".to_string(), |n| n.to_string())
+                ),
+            ));
+        }
         Ok(Self { tokenizer, classifier, config, options, cls_id, sep_id })
     }
 
@@ -97,12 +125,29 @@ impl NerModel {
         &self.config.name
     }
 
+    /// Does the model have the attribution head?
+    pub fn has_attribution_head(&self) -> bool {
+        self.config.attribution_labels.is_some()
+    }
+
     /// Entities of every text, in text order; windows of all texts share batches.
     pub fn recognize(&self, texts: &[&str]) -> Result<Vec<Vec<Entity>>, NerError> {
+        Ok(self.analyze(texts)?.into_iter().map(|a| a.entities).collect())
+    }
+
+    /// Entities and attribution roles of every text from one forward pass per window; windows
+    /// of all texts share batches.
+    pub fn analyze(&self, texts: &[&str]) -> Result<Vec<TextAnalysis>, NerError> {
         let encoded = texts.iter().map(|t| self.encode(t)).collect::<Result<Vec<_>, _>>()?;
         let content_len = self.config.max_length.saturating_sub(2).max(1);
-        let plans: Vec<(Vec<Window>, Vec<usize>)> =
-            texts.iter().zip(&encoded).map(|(t, e)| plan_sentences(t, e, content_len, self.options.window_overlap)).collect();
+        // an NER-only model was trained on sentences; the two-head model on windows of up to
+        // `max_length` wordpieces, so whole sentences are packed into its windows
+        let pack = self.has_attribution_head();
+        let plans: Vec<(Vec<Window>, Vec<usize>)> = texts
+            .iter()
+            .zip(&encoded)
+            .map(|(t, e)| plan_sentences(t, e, content_len, self.options.window_overlap, pack))
+            .collect();
 
         let mut jobs: Vec<Job> = plans
             .iter()
@@ -112,8 +157,9 @@ impl NerModel {
         // group windows of similar length so padding stays small
         jobs.sort_by_key(|j| std::cmp::Reverse(j.span.end - j.span.start));
 
-        // probabilities per text, per window, per content token
+        // probabilities per text, per window, per content token, of each head
         let mut probs: Vec<Vec<Vec<Vec<f32>>>> = plans.iter().map(|(p, _)| vec![Vec::new(); p.len()]).collect();
+        let mut role_probs: Vec<Vec<Vec<Vec<f32>>>> = probs.clone();
         let mut at = 0;
         while at < jobs.len() {
             // jobs are sorted longest first: a batch takes windows while the token budget lasts
@@ -130,17 +176,40 @@ impl NerModel {
             let scores = self.classifier.classify(&self.batch(&encoded, batch_jobs, width))?;
             for (row, job) in batch_jobs.iter().enumerate() {
                 let n = job.span.end - job.span.start;
-                probs[job.text][job.window] = (0..n).map(|i| scores.token(row, i + 1).to_vec()).collect();
+                probs[job.text][job.window] = (0..n).map(|i| scores.ner.token(row, i + 1).to_vec()).collect();
+                if let Some(roles) = &scores.attribution {
+                    role_probs[job.text][job.window] = (0..n).map(|i| roles.token(row, i + 1).to_vec()).collect();
+                }
             }
             at += rows;
         }
 
         Ok(texts
             .iter()
-            .zip(&encoded)
-            .zip(plans.iter().zip(&probs))
-            .map(|((text, enc), ((windows, owner), window_probs))| self.entities(text, enc, windows, owner, window_probs))
+            .enumerate()
+            .map(|(i, text)| {
+                let (enc, (windows, owner)) = (&encoded[i], &plans[i]);
+                TextAnalysis {
+                    entities: self.entities(text, enc, windows, owner, &probs[i]),
+                    roles: self.roles(text, enc, windows, owner, &role_probs[i]),
+                }
+            })
             .collect())
+    }
+
+    /// Attribution spans of one text from its windows' role probabilities.
+    fn roles(&self, text: &str, enc: &Encoded, windows: &[Window], owner: &[usize], probs: &[Vec<Vec<f32>>]) -> Vec<RoleSpan> {
+        let Some(labels) = &self.config.attribution_labels else { return Vec::new() };
+        let tags: Vec<TokenTag<'_>> = (0..enc.ids.len())
+            .filter_map(|token| {
+                let window = owner[token];
+                let dist = probs.get(window)?.get(token - windows[window].start)?;
+                let (label, score) = argmax(dist);
+                let (byte_start, byte_end) = enc.offsets[token];
+                Some(TokenTag { byte_start, byte_end, label: labels.get(label).map_or("O", String::as_str), score })
+            })
+            .collect();
+        decode_roles(&CharIndex::new(text), &tags)
     }
 
     /// Wordpiece tokens of every text (for throughput figures).
@@ -155,7 +224,7 @@ impl NerModel {
         let offsets: Vec<(usize, usize)> = encoding.get_offsets().to_vec();
         let word_of: Vec<Option<usize>> = offsets.iter().map(|&(start, _)| word_at(&words, start)).collect();
         let casing = word_of.iter().map(|w| w.map_or(0, |w| classes[w])).collect();
-        Ok(Encoded { ids: encoding.get_ids().iter().map(|&i| i64::from(i)).collect(), casing, word_of, words })
+        Ok(Encoded { ids: encoding.get_ids().iter().map(|&i| i64::from(i)).collect(), casing, word_of, words, offsets })
     }
 
     fn batch(&self, encoded: &[Encoded], jobs: &[Job], width: usize) -> WindowBatch {
@@ -234,11 +303,13 @@ fn apply_news_priors(text: &str, entities: &mut [Entity]) {
     }
 }
 
-/// The model's windows over a text: one per sentence (the model was trained on sentences, and a
-/// window that runs across sentences drifts, e.g. a place after a long organisation name turns
-/// into one), long sentences cut into overlapping windows. Returns the windows (absolute token
-/// ranges) and the window that owns each token.
-fn plan_sentences(text: &str, enc: &Encoded, content_len: usize, overlap: usize) -> (Vec<Window>, Vec<usize>) {
+/// The model's windows over a text: one per sentence for an NER-only model (it was trained on
+/// sentences, and a window that runs across sentences drifts, e.g. a place after a long
+/// organisation name turns into one); with `pack`, consecutive whole sentences share a window
+/// while they fit (the two-head model was trained on such windows, and a quote's content runs
+/// across sentences). Sentences longer than a window are cut into overlapping windows. Returns
+/// the windows (absolute token ranges) and the window that owns each token.
+fn plan_sentences(text: &str, enc: &Encoded, content_len: usize, overlap: usize, pack: bool) -> (Vec<Window>, Vec<usize>) {
     let n = enc.ids.len();
     let mut windows = Vec::new();
     let mut owner = vec![0; n];
@@ -246,6 +317,17 @@ fn plan_sentences(text: &str, enc: &Encoded, content_len: usize, overlap: usize)
     for token in 0..n {
         let ends = token + 1 == n || sentence_break(text, enc, token);
         if !ends {
+            continue;
+        }
+        if pack && token + 1 - start < content_len {
+            // extend the last window when the sentence fits in it, else open a new one
+            let fits = windows.last().is_some_and(|w: &Window| w.end == start && token + 1 - w.start <= content_len);
+            match windows.last_mut() {
+                Some(w) if fits => w.end = token + 1,
+                _ => windows.push(Window { start, end: token + 1 }),
+            }
+            owner[start..=token].fill(windows.len() - 1);
+            start = token + 1;
             continue;
         }
         let local = plan_windows(token + 1 - start, content_len, overlap);

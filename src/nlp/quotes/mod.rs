@@ -10,10 +10,14 @@ pub mod lexicon;
 pub mod marks;
 mod rules;
 mod speakers;
+mod tagged;
 
 use doc::Doc;
 use rules::{direct_attributions, indirect_attributions, Attribution};
 use speakers::{cluster_id, resolution_of, Clusters, MentionKind};
+use tagged::tagged_attributions;
+
+use crate::nlp::ner::RoleSpan;
 
 use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluster, TextSpan};
 
@@ -35,16 +39,21 @@ pub struct QuoteOptions {
     /// A direct quote with no speaker is kept only from this many words (shorter ones are
     /// mostly scare quotes and titles).
     pub min_words_unattributed: usize,
+    /// A content span of the attribution head becomes a quote from this many wordpieces.
+    pub min_tag_tokens: usize,
+    /// ... and from this mean probability of its tags.
+    pub min_tag_score: f32,
 }
 
 impl Default for QuoteOptions {
     fn default() -> Self {
-        Self { min_words_unattributed: 4 }
+        Self { min_words_unattributed: 4, min_tag_tokens: 3, min_tag_score: 0.5 }
     }
 }
 
-/// Finds the quotes of `text` and their speakers, using `entities` (code-point spans) as names.
-pub fn extract_quotes(text: &str, entities: &[Entity], options: &QuoteOptions) -> QuoteAnalysis {
+/// Finds the quotes of `text` and their speakers, using `entities` (code-point spans) as names
+/// and the attribution head's `roles` (empty for an NER-only model) for what the rules miss.
+pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], options: &QuoteOptions) -> QuoteAnalysis {
     let doc = Doc::new(text, entities);
     let mut clusters = Clusters::from_doc(&doc);
 
@@ -56,6 +65,8 @@ pub fn extract_quotes(text: &str, entities: &[Entity], options: &QuoteOptions) -
     let mixed: Vec<(usize, usize)> = indirect.iter().filter(|a| a.kind == QuoteKind::Mixed).map(|a| (a.start, a.end)).collect();
     let mut all: Vec<Attribution> =
         direct.into_iter().filter(|d| !mixed.iter().any(|&(s, e)| s <= d.start && d.end <= e)).chain(indirect).collect();
+    let taken: Vec<(usize, usize)> = all.iter().map(|a| (a.start, a.end)).collect();
+    all.extend(tagged_attributions(&doc, roles, &taken, options));
     all.sort_by_key(|a| (a.start, a.end));
     all.dedup_by(|b, a| b.start < a.end && a.kind != QuoteKind::Direct && b.kind != QuoteKind::Direct);
 

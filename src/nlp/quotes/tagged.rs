@@ -1,0 +1,130 @@
+//! Attributions from the attribution head: Content spans become quotes, the head's Cue and
+//! Source spans beside them give the cue and the speaker mention.
+//!
+//! The rules stay first (they are exact at quotation marks and measured stronger there); the
+//! head adds the contents the rules did not find, mostly indirect speech ("Officials in Ankara
+//! believe the talks will fail"). A content span becomes a quote only when it is long enough and
+//! the head is confident, and a cue or a source stands beside it (PolNeAR also marks beliefs and
+//! wishes, and a content with neither is most often one of those). See `QuoteOptions` for the
+//! thresholds and the README for what each one measured.
+
+use super::doc::Doc;
+use super::rules::Attribution;
+use super::speakers::{Mention, MentionKind};
+use super::QuoteOptions;
+use crate::nlp::ner::{Role, RoleSpan};
+use crate::schema::QuoteKind;
+
+/// Characters between a content span and the cue or source that belongs to it, at most.
+const NEARBY: usize = 40;
+
+/// Attributions for the head's content spans that no rule attribution overlaps (`taken`: code
+/// point ranges of the rules' quotes).
+pub fn tagged_attributions(doc: &Doc, roles: &[RoleSpan], taken: &[(usize, usize)], options: &QuoteOptions) -> Vec<Attribution> {
+    let cues: Vec<&RoleSpan> = roles.iter().filter(|r| r.role == Role::Cue).collect();
+    let sources: Vec<&RoleSpan> = roles.iter().filter(|r| r.role == Role::Source).collect();
+    merged_contents(doc, roles)
+        .into_iter()
+        .filter(|c| c.tokens >= options.min_tag_tokens && c.score >= options.min_tag_score)
+        .filter(|c| !taken.iter().any(|&(s, e)| s < c.end && c.start < e))
+        .filter_map(|c| attribution_for(doc, &c, &cues, &sources))
+        .collect()
+}
+
+/// Content spans, with pieces split only by spaces or punctuation joined.
+fn merged_contents(doc: &Doc, roles: &[RoleSpan]) -> Vec<RoleSpan> {
+    let mut out: Vec<RoleSpan> = Vec::new();
+    for r in roles.iter().filter(|r| r.role == Role::Content) {
+        if let Some(last) = out.last_mut() {
+            let gap = &doc.chars[last.end.min(r.start)..r.start];
+            if gap.len() <= 3 && gap.iter().all(|c| !c.is_alphanumeric()) {
+                let n = (last.tokens + r.tokens) as f32;
+                last.score = (last.score * last.tokens as f32 + r.score * r.tokens as f32) / n;
+                last.tokens += r.tokens;
+                last.end = r.end;
+                continue;
+            }
+        }
+        out.push(r.clone());
+    }
+    out
+}
+
+fn attribution_for(doc: &Doc, content: &RoleSpan, cues: &[&RoleSpan], sources: &[&RoleSpan]) -> Option<Attribution> {
+    let (start, end) = trim(doc, content.start, content.end)?;
+    let cue = nearest(cues, start, end, NEARBY);
+    let source = match cue {
+        Some(c) => nearest(sources, c.start, c.end, NEARBY).or_else(|| nearest(sources, start, end, NEARBY)),
+        None => nearest(sources, start, end, NEARBY),
+    };
+    if cue.is_none() && source.is_none() {
+        return None;
+    }
+    let kind = if (start..end).any(|i| doc.chars[i] == '"' || "“”«»„".contains(doc.chars[i])) {
+        QuoteKind::Mixed
+    } else {
+        QuoteKind::Indirect
+    };
+    Some(Attribution {
+        start,
+        end,
+        kind,
+        cue: cue.and_then(|c| token_range(doc, c.start, c.end)),
+        speaker: source.and_then(|s| mention_in(doc, s.start, s.end)),
+        confidence: content.score,
+    })
+}
+
+/// The span without edge spaces and edge punctuation other than quotation marks.
+fn trim(doc: &Doc, mut start: usize, mut end: usize) -> Option<(usize, usize)> {
+    let keep = |c: char| c.is_alphanumeric() || "\"“”«»„'’)".contains(c);
+    while start < end && !keep(doc.chars[start]) {
+        start += 1;
+    }
+    while end > start && !(keep(doc.chars[end - 1]) || doc.chars[end - 1] == '.') {
+        end -= 1;
+    }
+    (start < end).then_some((start, end))
+}
+
+/// The span of `spans` closest to `[start, end)` within `limit` characters outside it, in the
+/// same stretch of text (no paragraph break between).
+fn nearest<'a>(spans: &[&'a RoleSpan], start: usize, end: usize, limit: usize) -> Option<&'a RoleSpan> {
+    spans
+        .iter()
+        .filter_map(|s| {
+            let distance = if s.end <= start {
+                start - s.end
+            } else if s.start >= end {
+                s.start - end
+            } else {
+                return None;
+            };
+            (distance <= limit).then_some((distance, *s))
+        })
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, s)| s)
+}
+
+/// Tokens `[start, end)` covering code points `[start, end)`.
+fn token_range(doc: &Doc, start: usize, end: usize) -> Option<(usize, usize)> {
+    let first = doc.tokens.partition_point(|t| t.end <= start);
+    let last = doc.tokens.partition_point(|t| t.start < end);
+    (first < last).then_some((first, last))
+}
+
+/// The speaker mention a Source span holds: a name, a pronoun or a description, as the rules
+/// read them; a span the rules cannot read becomes a description of its own words.
+fn mention_in(doc: &Doc, start: usize, end: usize) -> Option<Mention> {
+    let (first, last) = token_range(doc, start, end)?;
+    let inside = |m: &Mention| m.start >= first && m.end <= last;
+    if let Some(m) = doc.mention_ending_at(last).filter(inside) {
+        return Some(m);
+    }
+    if let Some(m) = doc.mention_starting_at(first).filter(inside) {
+        return Some(m);
+    }
+    let head = doc.word(last - 1);
+    let plural = head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("'s") && !head.ends_with("’s");
+    Some(Mention { start: first, end: last, kind: MentionKind::Nominal { words: Vec::new(), plural }, appositive: false })
+}

