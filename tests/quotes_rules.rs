@@ -401,3 +401,42 @@ fn a_description_speaks_past_auxiliaries_like_a_name() {
     let (_, s) = quote_and_speaker(&a, "never costed");
     assert_eq!((s.text.as_str(), s.resolution), ("the editorial", Resolution::Unresolved));
 }
+
+#[test]
+fn descriptions_resolve_through_what_the_article_says_of_its_entities() {
+    // an organisation word held by an organisation's name
+    let text = "The Harbour Licensing Commission met on Monday. \"No new permits will be issued this year,\" the commission said in a statement.";
+    let a = analyse(text, &[("Harbour Licensing Commission", "ORG")]);
+    assert_eq!(quote(&a, "No new permits"), (QuoteKind::Direct, "Harbour Licensing Commission".into(), Resolution::Nominal));
+
+    // an organisation word naming a kind of organisation: a newspaper is a Gazette
+    let text = "The Riverton Gazette published the figures on Sunday. \"The city lost a third of its ferries,\" the newspaper wrote.";
+    let a = analyse(text, &[("Riverton Gazette", "ORG"), ("Riverton", "LOC")]);
+    assert_eq!(quote(&a, "The city lost"), (QuoteKind::Direct, "Riverton Gazette".into(), Resolution::Nominal));
+
+    // a modifier seen before the person's name: "Alder Gov. Ines Marlow" -> "the Alder governor"
+    let text = "Alder Gov. Ines Marlow met Tomas Brandt, a banker, on Friday. Brandt spoke first. \
+                \"We will not raise the ferry tolls,\" the Alder governor said.";
+    let a = analyse(text, &[("Ines Marlow", "PER"), ("Tomas Brandt", "PER"), ("Brandt", "PER")]);
+    assert_eq!(quote(&a, "ferry tolls").1, "Ines Marlow");
+
+    // a document speaks for whoever was last heard
+    let text = "\"The plant is safe,\" said Oren Vale, the director. \"Inspections found no leaks at all,\" the statement added.";
+    let a = analyse(text, &[("Oren Vale", "PER")]);
+    assert_eq!(quote(&a, "Inspections found").1, "Oren Vale");
+
+    // "Mr. King" is a name, never the description "king"
+    let text = "Adam King runs the ferry line. \"Tickets will cost less in spring,\" Mr. King said.";
+    let a = analyse(text, &[("Adam King", "PER"), ("King", "PER")]);
+    assert_eq!(quote(&a, "Tickets will cost").1, "Adam King");
+}
+
+#[test]
+fn a_description_that_matches_nobody_stays_unresolved() {
+    // two people named as often as each other, neither a banker
+    let text = "Ines Marlow met Tomas Brandt. Marlow and Brandt disagreed. \"The tolls must fall,\" the banker said.";
+    let a = analyse(text, &[("Ines Marlow", "PER"), ("Tomas Brandt", "PER"), ("Marlow", "PER"), ("Brandt", "PER")]);
+    let (_, s) = quote_and_speaker(&a, "tolls must fall");
+    assert_eq!(s.resolution, Resolution::Unresolved, "{s:?}");
+    assert_eq!(s.entity, None);
+}

@@ -120,7 +120,7 @@ fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speake
             if *plural {
                 None
             } else {
-                clusters.resolve_nominal(words, start)
+                clusters.resolve_nominal(words, start).or_else(|| clusters.resolve_description(doc, mention.start, mention.end, start))
             }
         }
     };

@@ -63,6 +63,36 @@ const DESCRIPTORS: &[&str] = &[
 /// Words that open a description used as a speaker.
 const DESCRIPTION_HEADS: &[&str] = &["the", "a", "an", "one", "another"];
 
+/// Nouns that describe a person (beyond offices and roles) as a speaker.
+const PERSON_NOUNS: &[&str] = &["businessman", "businesswoman", "billionaire", "mogul", "nominee", "candidate", "incumbent", "challenger", "frontrunner", "front-runner", "contender", "hopeful", "lawmaker", "politician", "star", "celebrity", "host", "magnate", "tycoon"];
+
+/// Name words of the organisations a description word can stand for ("the newspaper" is a
+/// Post, a Times or a Journal), or None when the word does not describe an organisation.
+fn organisation_kind(head: &str) -> Option<&'static [&'static str]> {
+    const PRESS: &[&str] = &["post", "times", "journal", "news", "herald", "tribune", "gazette", "globe", "daily", "chronicle", "telegraph", "guardian", "examiner", "inquirer", "observer", "breitbart", "politico", "reuters", "ap", "press", "magazine", "review", "atlantic"];
+    const BROADCAST: &[&str] = &["news", "cnn", "nbc", "abc", "cbs", "fox", "msnbc", "rt", "bbc", "pbs", "npr", "tv", "television", "radio", "network"];
+    Some(match head {
+        "newspaper" | "paper" | "daily" | "outlet" | "publication" | "magazine" | "tabloid" | "weekly" => PRESS,
+        "network" | "channel" | "station" | "broadcaster" => BROADCAST,
+        "bank" | "lender" => &["bank", "fargo", "chase", "citigroup", "citibank", "goldman", "morgan", "barclays", "hsbc"],
+        "company" | "firm" | "corporation" | "group" | "giant" | "retailer" | "automaker" | "manufacturer" | "insurer" => &["inc", "inc.", "corp", "corp.", "co", "co.", "company", "group", "llc", "ltd"],
+        "union" => &["union", "workers", "federation", "association", "teamsters", "afl-cio"],
+        "police" => &["police", "pd", "nypd", "lapd", "sheriff"],
+        "agency" | "department" | "ministry" | "commission" | "committee" | "council" | "court" | "board" | "bureau" | "office"
+        | "party" | "administration" | "government" | "campaign" | "organization" | "organisation" | "foundation" | "institute"
+        | "university" | "pollster" | "coalition" | "alliance" | "association" | "league" => &[],
+        _ => return None,
+    })
+}
+
+/// What someone issued and that "says" for them ("the statement said", "the ad claims").
+/// Only when the one last heard spoke just before (see `Clusters::issuer`).
+const DOCUMENTS: &[&str] = &["statement", "ad", "advert", "advertisement", "clip", "release", "letter", "memo", "video", "post", "tweet", "website", "site", "email", "e-mail", "message"];
+
+/// Pieces written by someone the article seldom names (an editorial board, a pollster, a
+/// court): left unresolved rather than given to the last speaker.
+const OPINION_PIECES: &[&str] = &["editorial", "report", "piece", "article", "story", "op-ed", "survey", "poll", "study", "ruling", "filing", "complaint", "lawsuit", "headline", "book", "document", "decision", "order", "opinion"];
+
 /// Plural or generic descriptions that name nobody in particular.
 const GENERIC: &[&str] = &["officials", "sources", "source", "experts", "analysts", "critics", "supporters", "residents", "voters", "witnesses", "aides", "observers", "people", "officers", "lawmakers", "workers", "employees", "democrats", "republicans", "leaders", "economists", "reporters", "members"];
 
@@ -446,7 +476,13 @@ pub struct Clusters {
     /// The first person named in each sentence outside quotes (most often its subject):
     /// (sentence, code point, cluster id), in text order.
     subjects: Vec<(usize, usize, usize)>,
+    /// Per cluster, the lowercase words of the three tokens before each of its names
+    /// ("indiana", "gov." of "Indiana Gov. Mike Pence"), for descriptions' modifiers.
+    context_words: Vec<Vec<String>>,
 }
+
+/// How far back (code points) the speaker of a "statement" or an "ad" may have spoken.
+const ISSUER_REACH: usize = 400;
 
 /// How many sentences back a named subject can be the referent of a pronoun.
 const SUBJECT_REACH: usize = 3;
@@ -464,7 +500,27 @@ impl Clusters {
         clusters.inherit_counterpart_roles(doc);
         clusters.infer_genders(doc);
         clusters.find_subjects(doc);
+        clusters.collect_context_words(doc);
         clusters
+    }
+
+    fn collect_context_words(&mut self, doc: &Doc) {
+        self.context_words = self
+            .all
+            .iter()
+            .map(|c| {
+                let mut words = Vec::new();
+                for m in &c.mentions {
+                    let t = doc.tokens.partition_point(|t| t.end <= m.start);
+                    for i in t.saturating_sub(3)..t {
+                        if doc.is_word(i) && doc.sentence[i] == doc.sentence[t.min(doc.tokens.len() - 1)] {
+                            words.push(doc.word(i).trim_end_matches("'s").trim_end_matches("’s").to_string());
+                        }
+                    }
+                }
+                words
+            })
+            .collect();
     }
 
     /// The first person named in each sentence outside quotes. (Measured on PolNeAR dev: any
@@ -670,6 +726,113 @@ impl Clusters {
             }
         }
         best.map(|(id, ..)| id)
+    }
+
+    /// The referent of a description that names nobody ("the newspaper", "the Indiana
+    /// governor", "The Republican nominee", "the commission"), from what the article says about
+    /// its entities, in this order:
+    /// 1. an organisation word ("commission", "bank", "newspaper") goes to an organisation
+    ///    named before: one whose name holds the word ("the Commission on Presidential
+    ///    Debates"), else one of the kind the word names ("The Washington Post" for "the
+    ///    newspaper"), the most recently salient first;
+    /// 2. a person's role goes to the person whose titles share it, weighed as
+    ///    [`Self::resolve_nominal`] does, plus the modifiers seen right before the person's
+    ///    names ("Indiana Gov. Mike Pence" for "the Indiana governor");
+    /// 3. a singular person description that matched nobody goes to the article's most
+    ///    mentioned person named before it (news describes its protagonist: "the New York
+    ///    businessman" is the Trump of an article about Trump).
+    pub fn resolve_description(&self, doc: &Doc, start: usize, end: usize, char_pos: usize) -> Option<usize> {
+        // "Mr. King" is a name whose word is also a role
+        let honorific = |i: usize| matches!(doc.word(i).trim_end_matches('.'), "mr" | "mrs" | "ms" | "dr" | "prof" | "sir" | "dame" | "lord" | "lady");
+        if let Some(at) = (start..end).find(|&i| honorific(i)) {
+            let surname = (at + 1..end).find(|&i| doc.is_word(i) && !doc.is_punct(i, '.')).map(|i| doc.word(i).to_string())?;
+            return self.all.iter().position(|c| c.label == "PER" && c.key.contains(&surname));
+        }
+        let words: Vec<String> = (start..end)
+            .filter(|&i| doc.is_word(i))
+            .map(|i| doc.word(i).trim_end_matches("'s").trim_end_matches("’s").to_string())
+            .filter(|w| !DETERMINERS.contains(&w.as_str()) && !w.is_empty())
+            .collect();
+        let head = words.last()?.clone();
+        if DOCUMENTS.contains(&head.as_str()) {
+            return self.issuer(char_pos);
+        }
+        if OPINION_PIECES.contains(&head.as_str()) {
+            return None;
+        }
+        if let Some(kinds) = organisation_kind(&head) {
+            return self.resolve_organisation(&head, kinds, char_pos);
+        }
+        if !(is_role(&head) || DESCRIPTORS.contains(&head.as_str()) || PERSON_NOUNS.contains(&head.as_str())) {
+            return None;
+        }
+        let mut expanded: Vec<String> = Vec::new();
+        for w in &words {
+            expanded.extend(expand_role(w).into_iter().map(String::from));
+        }
+        if let Some(id) = self.resolve_nominal(&expanded, char_pos) {
+            return Some(id);
+        }
+        let modifiers: Vec<&String> = words.iter().filter(|w| !is_role(w) && **w != head).collect();
+        let named_before = |c: &Cluster| c.label == "PER" && c.mentions.first().is_some_and(|m| m.start < char_pos);
+        let by_modifier = self
+            .all
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| named_before(c))
+            .filter(|(id, _)| !modifiers.is_empty() && self.context_words.get(*id).is_some_and(|ctx| modifiers.iter().all(|m| ctx.contains(*m))))
+            .max_by_key(|(_, c)| c.last_salient_before(char_pos));
+        if let Some((id, _)) = by_modifier {
+            return Some(id);
+        }
+        // the protagonist: named at least twice as often as anyone else so far
+        let mut counts: Vec<(usize, usize)> = self
+            .all
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| named_before(c))
+            .map(|(id, c)| (c.mentions.iter().filter(|m| m.start < char_pos).count(), id))
+            .collect();
+        counts.sort_unstable_by(|a, b| b.cmp(a));
+        match counts.as_slice() {
+            [(_, id)] => Some(*id),
+            [(top, id), (second, _), ..] if *top >= 2 * *second => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// Who issued a document the text quotes ("the statement said"): the one last heard, when
+    /// they spoke at most [`ISSUER_REACH`] code points before.
+    fn issuer(&self, char_pos: usize) -> Option<usize> {
+        let latest = |key: &dyn Fn(&Cluster) -> Option<usize>, wanted: &dyn Fn(&Cluster) -> bool| {
+            self.all
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| wanted(c))
+                .filter_map(|(id, c)| key(c).filter(|&p| p <= char_pos).map(|p| (id, p)))
+                .max_by_key(|&(_, p)| p)
+                .map(|(id, _)| id)
+        };
+        let id = latest(&|c| c.last_spoke, &|_| true)?;
+        let recent = self.all[id].last_spoke.is_some_and(|p| char_pos.saturating_sub(p) <= ISSUER_REACH);
+        recent.then_some(id)
+    }
+
+    /// Organisation for the description word `head` of kind `kinds` (see [`organisation_kind`]).
+    fn resolve_organisation(&self, head: &str, kinds: &[&str], char_pos: usize) -> Option<usize> {
+        let candidates = || {
+            self.all
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.label == "ORG")
+                .filter_map(|(id, c)| c.last_salient_before(char_pos).map(|p| (id, c, p)))
+        };
+        let holds = |c: &Cluster, words: &[&str]| c.key.iter().any(|k| words.contains(&k.as_str()));
+        candidates()
+            .filter(|(_, c, _)| holds(c, &[head]))
+            .max_by_key(|&(_, _, p)| p)
+            .or_else(|| candidates().filter(|(_, c, _)| holds(c, kinds)).max_by_key(|&(_, _, p)| p))
+            .map(|(id, ..)| id)
     }
 
     /// The referent of a pronoun at `char_pos`: the most recent speaker of a compatible kind
