@@ -87,14 +87,19 @@ class Bert(nn.Module):
         self.classifier = nn.Linear(h, num_labels)
 
     def forward(self, input_ids, attention_mask, token_type_ids):
+        return self.classifier(self.encode(input_ids, attention_mask, token_type_ids))
+
+    def encode(self, input_ids, attention_mask, token_type_ids, attention_dropout=None):
+        """Hidden states after the last layer (and dropout); `attention_dropout` defaults to
+        the model's dropout (train_twohead.py turns it off: it tripled the CPU forward time)."""
         seq = input_ids.shape[1]
         positions = torch.arange(seq, device=input_ids.device).unsqueeze(0)
         x = self.word(input_ids) + self.pos(positions) + self.types(token_type_ids)
         x = self.dropout(self.emb_ln(x))
         bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * -10000.0
         for layer in self.layers:
-            x = layer(x, bias, self.heads, self.dropout)
-        return self.classifier(self.dropout(x))
+            x = layer(x, bias, self.heads, self.dropout, self.dropout if attention_dropout is None else attention_dropout)
+        return self.dropout(x)
 
     def load_base(self, weights: dict):
         names = {
@@ -133,12 +138,12 @@ class Layer(nn.Module):
         self.ln1, self.ln2 = nn.LayerNorm(h, eps=eps), nn.LayerNorm(h, eps=eps)
         self.up, self.down = nn.Linear(h, inter), nn.Linear(inter, h)
 
-    def forward(self, x, bias, heads: int, dropout: nn.Module):
+    def forward(self, x, bias, heads: int, dropout: nn.Module, attention_dropout: nn.Module):
         b, s, h = x.shape
         split = lambda t: t.view(b, s, heads, h // heads).transpose(1, 2)
         q, k, v = split(self.q(x)), split(self.k(x)), split(self.v(x))
         att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(h // heads) + bias, dim=-1)
-        ctx = (dropout(att) @ v).transpose(1, 2).reshape(b, s, h)
+        ctx = (attention_dropout(att) @ v).transpose(1, 2).reshape(b, s, h)
         x = self.ln1(x + dropout(self.o(ctx)))
         return self.ln2(x + dropout(self.down(F.gelu(self.up(x)))))
 

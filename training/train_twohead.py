@@ -250,28 +250,11 @@ class TwoHead(Bert):
     def __init__(self, cfg):
         super().__init__(cfg, len(NER_LABELS))
         self.attribution = nn.Linear(cfg["hidden_size"], len(ATTR_LABELS))
-        self.no_dropout = nn.Identity()
+        self.no_attention_dropout = nn.Identity()
 
     def forward(self, input_ids, attention_mask, token_type_ids):
-        seq = input_ids.shape[1]
-        positions = torch.arange(seq, device=input_ids.device).unsqueeze(0)
-        x = self.word(input_ids) + self.pos(positions) + self.types(token_type_ids)
-        x = self.dropout(self.emb_ln(x))
-        bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * -10000.0
-        for layer in self.layers:
-            x = encoder_layer(layer, x, bias, self.heads, self.dropout)
-        x = self.dropout(x)
+        x = self.encode(input_ids, attention_mask, token_type_ids, self.no_attention_dropout)
         return self.classifier(x), self.attribution(x)
-
-
-def encoder_layer(layer, x, bias, heads, dropout):
-    b, s, h = x.shape
-    split = lambda t: t.view(b, s, heads, h // heads).transpose(1, 2)
-    q, k, v = split(layer.q(x)), split(layer.k(x)), split(layer.v(x))
-    att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(h // heads) + bias, dim=-1)
-    ctx = (att @ v).transpose(1, 2).reshape(b, s, h)
-    x = layer.ln1(x + dropout(layer.o(ctx)))
-    return layer.ln2(x + dropout(layer.down(F.gelu(layer.up(x)))))
 
 
 def collate(examples, cls_id, sep_id):

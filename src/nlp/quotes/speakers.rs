@@ -804,18 +804,19 @@ impl Clusters {
     /// Who issued a document the text quotes ("the statement said"): the one last heard, when
     /// they spoke at most [`ISSUER_REACH`] code points before.
     fn issuer(&self, char_pos: usize) -> Option<usize> {
-        let latest = |key: &dyn Fn(&Cluster) -> Option<usize>, wanted: &dyn Fn(&Cluster) -> bool| {
-            self.all
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| wanted(c))
-                .filter_map(|(id, c)| key(c).filter(|&p| p <= char_pos).map(|p| (id, p)))
-                .max_by_key(|&(_, p)| p)
-                .map(|(id, _)| id)
-        };
-        let id = latest(&|c| c.last_spoke, &|_| true)?;
-        let recent = self.all[id].last_spoke.is_some_and(|p| char_pos.saturating_sub(p) <= ISSUER_REACH);
-        recent.then_some(id)
+        let (id, spoke) = self.latest(char_pos, &|_| true, &|c| c.last_spoke)?;
+        (char_pos - spoke <= ISSUER_REACH).then_some(id)
+    }
+
+    /// The cluster `wanted` accepts whose position `key` is latest at or before `char_pos`, with
+    /// that position.
+    fn latest(&self, char_pos: usize, wanted: &dyn Fn(&Cluster) -> bool, key: &dyn Fn(&Cluster) -> Option<usize>) -> Option<(usize, usize)> {
+        self.all
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| wanted(c))
+            .filter_map(|(id, c)| key(c).filter(|&p| p <= char_pos).map(|p| (id, p)))
+            .max_by_key(|&(_, p)| p)
     }
 
     /// Organisation for the description word `head` of kind `kinds` (see [`organisation_kind`]).
@@ -867,13 +868,7 @@ impl Clusters {
             }
         }
         let latest = |wanted: &dyn Fn(&Cluster) -> bool, key: &dyn Fn(&Cluster) -> Option<usize>| {
-            self.all
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| wanted(c))
-                .filter_map(|(id, c)| key(c).filter(|&p| p <= char_pos).map(|p| (id, p)))
-                .max_by_key(|&(_, p)| p)
-                .map(|(id, _)| id)
+            self.latest(char_pos, wanted, key).map(|(id, _)| id)
         };
         let person = |c: &Cluster| c.label == "PER";
         let org = |c: &Cluster| c.label == "ORG";
