@@ -3,10 +3,10 @@
 //! Every field is documented here and in `config/default.toml`, which a test keeps equal to
 //! the built-in defaults. Units are in the names. Unknown keys are errors, so a typo never
 //! silently falls back to a default. librdkafka properties pass through untouched in
-//! `[kafka.consumer]` and `[kafka.producer]` (TLS, SASL, tuning).
+//! `[kafka.client]` (both clients: TLS, SASL), `[kafka.consumer]` and `[kafka.producer]` (tuning).
 //!
 //! Env vars name a section and a key: `QUOTEWIRE_KAFKA_BROKERS`, `QUOTEWIRE_WORKER_PARALLELISM`,
-//! `QUOTEWIRE_NER_THREADS`; librdkafka properties: `QUOTEWIRE_KAFKA_CONSUMER__SASL_USERNAME`
+//! `QUOTEWIRE_NER_THREADS`; librdkafka properties: `QUOTEWIRE_KAFKA_CLIENT__SASL_USERNAME`
 //! (double underscore, dots written as single underscores).
 
 use std::collections::BTreeMap;
@@ -73,6 +73,11 @@ pub struct KafkaConfig {
     pub session_timeout_ms: u64,
     /// How often processed offsets are committed. Default: 1000.
     pub commit_interval_ms: u64,
+    /// How long one batch may keep failing to publish or commit (broker down or restarting,
+    /// group rebalancing) before the worker gives up and exits without committing it. Retries
+    /// back off from 100 ms to 5 s. The worker never exits for a broker that is not there yet at
+    /// start: it waits, not ready. Default: 600000 (10 minutes).
+    pub retry_timeout_ms: u64,
     /// Delivery guarantee: `at-least-once` (events acknowledged, then offsets committed; a crash
     /// can repeat some events) or `exactly-once` (each batch's events and its input offsets in one
     /// Kafka transaction; `read_committed` readers see every article once). Default: `at-least-once`.
@@ -82,7 +87,11 @@ pub struct KafkaConfig {
     /// predecessor and aborts its open transaction. Empty: `quotewire-` + `$HOSTNAME` (the pod
     /// name in Kubernetes). Default: empty.
     pub transactional_id: String,
-    /// Extra librdkafka consumer properties (e.g. `security.protocol`, `sasl.mechanism`).
+    /// librdkafka properties of every client, consumer and producers alike: security
+    /// (`security.protocol`, `sasl.mechanism`, `sasl.username`, `sasl.password`,
+    /// `ssl.ca.location`). Applied before `consumer` and `producer`, which may override them.
+    pub client: BTreeMap<String, String>,
+    /// Extra librdkafka consumer properties (e.g. `fetch.max.bytes`).
     pub consumer: BTreeMap<String, String>,
     /// Extra librdkafka producer properties (e.g. `compression.type`, `linger.ms`).
     pub producer: BTreeMap<String, String>,
@@ -99,8 +108,10 @@ impl Default for KafkaConfig {
             auto_offset_reset: "earliest".into(),
             session_timeout_ms: 30_000,
             commit_interval_ms: 1_000,
+            retry_timeout_ms: 600_000,
             delivery: Delivery::AtLeastOnce,
             transactional_id: String::new(),
+            client: BTreeMap::new(),
             consumer: BTreeMap::new(),
             producer: BTreeMap::new(),
         }

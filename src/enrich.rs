@@ -7,7 +7,7 @@ use std::io::{self, BufRead, Write};
 
 use crate::nlp::Enricher;
 use crate::schema::Article;
-use crate::stream::decode::decode_article;
+use crate::schema::decode_article;
 
 /// What a run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

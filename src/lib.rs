@@ -5,7 +5,7 @@
 //! downstream topic. Data flows one way:
 //!
 //! ```text
-//! stream::worker (consume) -> stream::decode (Article) -> batch -> nlp::Enricher (ner, quotes)
+//! stream::worker (consume) -> schema::decode (Article) -> batch -> nlp::Enricher (ner, quotes)
 //!     -> schema::Event (JSON) -> produce -> commit
 //! ```
 //!
@@ -15,7 +15,10 @@
 //! - [`stream`]: Kafka consumer/producer, dead-letter topic, offset tracking.
 //! - [`observability`]: logs, Prometheus metrics, health endpoints.
 //! - [`enrich`]: the JSON-lines front end shared by `quotewire enrich` and the benchmarks.
+//! - [`bench`]: the benchmarks (`quotewire bench`, `quotewire bench-kafka`); not on the
+//!   production path.
 
+pub mod bench;
 pub mod config;
 pub mod enrich;
 pub mod nlp;

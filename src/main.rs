@@ -38,9 +38,9 @@ enum Command {
     /// Print the JSON Schema of the input article and of the event (or write them to a folder).
     Schema(SchemaArgs),
     /// Measure NER and quote throughput and latency on article JSON lines.
-    Bench(quotewire::nlp::bench::BenchArgs),
+    Bench(quotewire::bench::nlp::BenchArgs),
     /// Measure end-to-end speed through a real broker beside `quotewire enrich` (a benchmark).
-    BenchKafka(quotewire::stream::bench::KafkaBenchArgs),
+    BenchKafka(quotewire::bench::kafka::KafkaBenchArgs),
     /// Probe a running worker's health endpoint; exit 0 when it answers 200 (container health check).
     Health(HealthArgs),
 }
@@ -171,7 +171,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::BenchKafka(args) => {
             let config = load_config(None)?;
             init_logging(&config.observability);
-            quotewire::stream::bench::run(&args, &NerSettings { threads: args.threads, ..ner_settings(&config) })?;
+            quotewire::bench::kafka::run(&args, &NerSettings { threads: args.threads, ..ner_settings(&config) })?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Health(args) => {
@@ -183,7 +183,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Bench(args) => {
             let config = load_config(None)?;
             init_logging(&config.observability);
-            quotewire::nlp::bench::run(&args, &ner_settings(&config), quote_options(&config))?;
+            quotewire::bench::nlp::run(&args, &ner_settings(&config), quote_options(&config))?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -248,7 +248,7 @@ fn produce(args: ProduceArgs) -> Result<ExitCode> {
     init_logging(&config.observability);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     let report = runtime.block_on(async {
-        let producer = stream::worker::tool_producer(&config).context("creating the producer")?;
+        let producer = stream::tool_producer(&config).context("creating the producer")?;
         let reader = BufReader::new(input(args.file.as_deref())?);
         stream::produce::produce_lines(&producer, &args.topic, reader, config.worker.max_article_bytes)
             .await
@@ -269,6 +269,7 @@ fn tail(args: TailArgs) -> Result<ExitCode> {
         key: args.key,
         count: args.count,
         timeout: std::time::Duration::from_secs(args.timeout_secs),
+        client: config.kafka.client.clone(),
     };
     let printed = stream::tail::tail(&options, io::stdout().lock()).map_err(anyhow::Error::msg)?;
     if printed < options.count {

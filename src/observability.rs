@@ -66,6 +66,10 @@ pub struct Metrics {
     /// Fetched records dropped because their partition was revoked before they were
     /// committed (exactly-once delivery; the partition's next owner processes them).
     pub revoked_dropped: Counter,
+    /// Times every broker became unreachable after the worker had reached one.
+    pub broker_outages: Counter,
+    /// 1 while a broker answers, 0 during an outage or before the first connection.
+    pub broker_reachable: Gauge,
 }
 
 impl Default for Metrics {
@@ -90,6 +94,8 @@ impl Metrics {
         let transactions_committed = Counter::default();
         let transactions_aborted = Counter::default();
         let revoked_dropped = Counter::default();
+        let broker_outages = Counter::default();
+        let broker_reachable = Gauge::default();
         registry.register("consumed", "Records read from the input topic", consumed.clone());
         registry.register("produced", "Events acknowledged on the output topic", produced.clone());
         registry.register("dead_lettered", "Records sent to the dead-letter topic, by reason", dead_lettered.clone());
@@ -101,6 +107,8 @@ impl Metrics {
         registry.register("commits", "Offset commits", commits.clone());
         registry.register("transactions_committed", "Kafka transactions committed (exactly-once)", transactions_committed.clone());
         registry.register("transactions_aborted", "Kafka transactions aborted and retried (exactly-once)", transactions_aborted.clone());
+        registry.register("broker_outages", "Times every broker became unreachable after one had answered", broker_outages.clone());
+        registry.register("broker_reachable", "1 while a broker answers, else 0", broker_reachable.clone());
         registry.register("revoked_dropped", "Fetched records dropped because their partition was revoked first (exactly-once)", revoked_dropped.clone());
         Self {
             registry,
@@ -116,6 +124,8 @@ impl Metrics {
             transactions_committed,
             transactions_aborted,
             revoked_dropped,
+            broker_outages,
+            broker_reachable,
         }
     }
 
@@ -139,6 +149,7 @@ pub struct Health {
     last_poll_ms: AtomicU64,
     model_loaded: AtomicBool,
     assigned_partitions: AtomicI64,
+    broker_reachable: AtomicBool,
     stopping: AtomicBool,
 }
 
@@ -158,6 +169,11 @@ impl Health {
         self.assigned_partitions.store(partitions as i64, Ordering::Relaxed);
     }
 
+    /// Records whether a broker answers (see `stream::link`).
+    pub fn set_broker_reachable(&self, reachable: bool) {
+        self.broker_reachable.store(reachable, Ordering::Relaxed);
+    }
+
     /// Marks a shutdown in progress (no longer ready).
     pub fn set_stopping(&self) {
         self.stopping.store(true, Ordering::Relaxed);
@@ -169,15 +185,20 @@ impl Health {
         last == 0 || now_ms().saturating_sub(last) <= stale.as_millis() as u64
     }
 
-    /// Ready when the model is loaded, partitions are assigned and no shutdown is under way.
+    /// Ready when the model is loaded, a broker answers, partitions are assigned and no
+    /// shutdown is under way.
     pub fn ready(&self) -> bool {
-        self.model_loaded.load(Ordering::Relaxed) && self.assigned_partitions.load(Ordering::Relaxed) > 0 && !self.stopping.load(Ordering::Relaxed)
+        self.model_loaded.load(Ordering::Relaxed)
+            && self.broker_reachable.load(Ordering::Relaxed)
+            && self.assigned_partitions.load(Ordering::Relaxed) > 0
+            && !self.stopping.load(Ordering::Relaxed)
     }
 
     fn describe(&self) -> String {
         format!(
-            "model_loaded={} assigned_partitions={} stopping={}",
+            "model_loaded={} broker_reachable={} assigned_partitions={} stopping={}",
             self.model_loaded.load(Ordering::Relaxed),
+            self.broker_reachable.load(Ordering::Relaxed),
             self.assigned_partitions.load(Ordering::Relaxed),
             self.stopping.load(Ordering::Relaxed),
         )
@@ -273,12 +294,17 @@ mod tests {
     }
 
     #[test]
-    fn readiness_needs_model_and_partitions() {
+    fn readiness_needs_model_broker_and_partitions() {
         let h = Health::default();
         assert!(!h.ready());
         h.set_model_loaded();
         h.set_assigned(2);
+        assert!(!h.ready(), "no broker answered yet");
+        h.set_broker_reachable(true);
         assert!(h.ready());
+        h.set_broker_reachable(false);
+        assert!(!h.ready());
+        h.set_broker_reachable(true);
         h.set_stopping();
         assert!(!h.ready());
         assert!(h.alive(Duration::from_secs(1)));

@@ -3,7 +3,6 @@
 //! Pure: texts in, spans out. No Kafka, no async, no metrics and no file reads after the model
 //! has loaded, so `quotewire enrich` and the worker run exactly the same code.
 
-pub mod bench;
 pub mod ner;
 pub mod quotes;
 pub mod segment;

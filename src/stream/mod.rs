@@ -1,15 +1,21 @@
-//! Kafka in, Kafka out: the consumer, the producer, the dead-letter topic and offset tracking.
+//! Kafka in, Kafka out: the consumer, the publish strategies, the dead-letter topic, offset
+//! tracking and broker reachability.
 //!
 //! The only module that talks to Kafka. The NLP stage it drives ([`crate::nlp::Enricher`])
-//! knows nothing of it.
+//! knows nothing of it. Dependencies point one way: [`worker`] uses [`consumer`] and
+//! [`publish`]; both of those use the shared types of [`batch`], and none uses the worker.
 
-pub mod bench;
-pub mod decode;
+pub mod batch;
+pub mod consumer;
+pub mod fence;
+pub mod kafka_log;
+pub mod link;
 pub mod offsets;
 pub mod produce;
+pub mod publish;
 pub mod tail;
-mod transactional;
 pub mod worker;
 
-pub use decode::{decode_article, DecodeError};
-pub use worker::{dlq_headers, run, WorkerError};
+pub use batch::{dlq_headers, WorkerError};
+pub use publish::tool_producer;
+pub use worker::run;

@@ -77,6 +77,16 @@ impl OffsetTracker {
         self.partitions.remove(tp);
     }
 
+    /// A commit of `position` failed: the next [`OffsetTracker::take_commits`] offers the
+    /// partition's position again, even if nothing moved meanwhile.
+    pub fn commit_failed(&mut self, tp: &TopicPartition, position: i64) {
+        if let Some(state) = self.partitions.get_mut(tp) {
+            if state.committed == Some(position) {
+                state.committed = None;
+            }
+        }
+    }
+
     /// Is the partition tracked?
     pub fn holds(&self, tp: &TopicPartition) -> bool {
         self.partitions.contains_key(tp)
@@ -123,6 +133,21 @@ mod tests {
         t.finish(&tp(), 0);
         assert_eq!(t.take_commits(), vec![(tp(), 1)]);
         assert!(t.take_commits().is_empty());
+    }
+
+    #[test]
+    fn a_failed_commit_is_offered_again() {
+        let mut t = OffsetTracker::default();
+        t.start(&tp(), 0);
+        t.finish(&tp(), 0);
+        assert_eq!(t.take_commits(), vec![(tp(), 1)]);
+        t.commit_failed(&tp(), 1);
+        assert_eq!(t.take_commits(), vec![(tp(), 1)], "retried although nothing moved");
+        t.start(&tp(), 1);
+        t.finish(&tp(), 1);
+        assert_eq!(t.take_commits(), vec![(tp(), 2)]);
+        t.commit_failed(&tp(), 1);
+        assert!(t.take_commits().is_empty(), "a late failure of an older commit changes nothing");
     }
 
     #[test]

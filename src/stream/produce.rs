@@ -6,10 +6,11 @@
 use std::io::BufRead;
 use std::time::Duration;
 
-use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
+use rdkafka::producer::{FutureRecord, Producer};
 
 
-use super::decode::decode_article;
+use super::kafka_log::KafkaProducer;
+use crate::schema::decode_article;
 
 /// What a load did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -21,7 +22,7 @@ pub struct ProduceReport {
 }
 
 /// Produces every article line of `input` to `topic`, keyed by the article id.
-pub async fn produce_lines(producer: &FutureProducer, topic: &str, input: impl BufRead, limit_bytes: usize) -> Result<ProduceReport, String> {
+pub async fn produce_lines(producer: &KafkaProducer, topic: &str, input: impl BufRead, limit_bytes: usize) -> Result<ProduceReport, String> {
     let mut report = ProduceReport::default();
     let mut pending = std::collections::VecDeque::new();
     for (index, line) in input.split(b'\n').enumerate() {

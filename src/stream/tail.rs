@@ -23,13 +23,19 @@ pub struct TailOptions {
     pub count: usize,
     /// Stop after this long without reaching `count`.
     pub timeout: Duration,
+    /// librdkafka properties (`kafka.client`: security settings).
+    pub client: std::collections::BTreeMap<String, String>,
 }
 
 /// Reads from the beginning of the topic; returns how many records were printed.
 pub fn tail(options: &TailOptions, mut out: impl Write) -> Result<usize, String> {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     let group = format!("quotewire-tail-{}-{nanos}", std::process::id());
-    let consumer: BaseConsumer = ClientConfig::new()
+    let mut config = ClientConfig::new();
+    for (key, value) in &options.client {
+        config.set(key, value);
+    }
+    let consumer: BaseConsumer = config
         .set("bootstrap.servers", &options.brokers)
         .set("group.id", group)
         .set("enable.auto.commit", "false")

@@ -8,6 +8,10 @@
 //! `text`, end exclusive: in Python `text[start:end]` is the span, in Rust use
 //! [`crate::nlp::text::CharIndex`]. They are never byte offsets.
 
+pub mod decode;
+
+pub use decode::{decode_article, DecodeError};
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

@@ -7,7 +7,7 @@
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::schema::Article;
+use super::Article;
 
 /// Why a record is not an article.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

@@ -35,7 +35,7 @@ use rdkafka::message::Message;
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 
 use crate::nlp::{Enricher, NerSettings};
-use crate::stream::decode::decode_article;
+use crate::schema::decode_article;
 
 /// Flags of `quotewire bench-kafka`.
 #[derive(Debug, Args)]

@@ -15,9 +15,9 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use super::quotes::{extract_quotes, QuoteOptions};
-use super::{Enricher, NerSettings};
-use crate::stream::decode::decode_article;
+use crate::nlp::quotes::{extract_quotes, QuoteOptions};
+use crate::nlp::{Enricher, NerSettings};
+use crate::schema::decode_article;
 
 /// Flags of `quotewire bench`.
 #[derive(Debug, Args)]
@@ -95,7 +95,7 @@ pub fn run(args: &BenchArgs, settings: &NerSettings, quote_options: QuoteOptions
 }
 
 fn python_row(args: &BenchArgs, settings: &NerSettings, threads: usize) -> Result<()> {
-    let dir = super::ner::model::locate_model_dir(&settings.model_dir).context("model folder")?;
+    let dir = crate::nlp::ner::model::locate_model_dir(&settings.model_dir).context("model folder")?;
     let script = ["training/bench_ort.py", "../../training/bench_ort.py"]
         .iter()
         .map(PathBuf::from)

@@ -1,0 +1,184 @@
+//! The input side: the consumer's configuration and its callbacks (rebalances, statistics).
+//!
+//! What happens to a revoked partition depends on the delivery mode, so the callbacks carry
+//! a [`Revocation`] chosen at start-up: at least once, commit what was processed; exactly
+//! once, fence the partition (offsets move only inside transactions).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rdkafka::config::ClientConfig;
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance, StreamConsumer};
+use rdkafka::statistics::Statistics;
+use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use rdkafka::error::KafkaResult;
+use rdkafka::ClientContext;
+
+use super::batch::lock;
+use super::fence::Fence;
+use super::kafka_log;
+use super::link::BrokerLink;
+use super::offsets::{OffsetTracker, TopicPartition};
+use crate::config::{Config, Delivery};
+use crate::observability::{Health, Metrics, PartitionLabel};
+
+/// The worker's consumer.
+pub type WorkerConsumer = StreamConsumer<ConsumerCallbacks>;
+
+/// What a revocation does to the revoked partitions' processed records.
+pub enum Revocation {
+    /// Commit their processed positions now, synchronously (at least once).
+    CommitProcessed,
+    /// Invalidate their records still in the pipeline; the next owner redoes them (exactly once).
+    Fence(Arc<Fence>),
+}
+
+/// Consumer callbacks: commit or fence on revocation, readiness on assignment, lag and broker
+/// state from statistics.
+pub struct ConsumerCallbacks {
+    /// Records in flight and processed positions.
+    pub tracker: Arc<Mutex<OffsetTracker>>,
+    /// Readiness.
+    pub health: Arc<Health>,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// Broker reachability.
+    pub link: Arc<BrokerLink>,
+    /// What revocation does.
+    pub revocation: Revocation,
+    /// Set while commits fail (one warning per failing stretch, not one per commit).
+    pub commits_failing: AtomicBool,
+}
+
+impl ClientContext for ConsumerCallbacks {
+    fn log(&self, level: rdkafka::config::RDKafkaLogLevel, fac: &str, message: &str) {
+        kafka_log::forward(level, fac, message);
+    }
+
+    fn error(&self, error: rdkafka::error::KafkaError, reason: &str) {
+        match error.rdkafka_error_code() {
+            Some(code) if kafka_log::is_refusal_code(code) => self.link.refused(&format!("{error}: {reason}")),
+            Some(code) if kafka_log::is_connection_code(code) => tracing::debug!(error = %error, reason, "kafka connection error (librdkafka retries)"),
+            _ => tracing::warn!(error = %error, reason, "kafka consumer error"),
+        }
+    }
+
+    fn stats(&self, statistics: Statistics) {
+        for (topic, t) in &statistics.topics {
+            for (partition, p) in &t.partitions {
+                if *partition >= 0 && p.consumer_lag >= 0 {
+                    let label = PartitionLabel { topic: topic.clone(), partition: partition.to_string() };
+                    self.metrics.consumer_lag.get_or_create(&label).set(p.consumer_lag);
+                }
+            }
+        }
+        if statistics.brokers.values().any(|b| b.state == "UP") {
+            self.link.up();
+        } else if !statistics.brokers.is_empty() {
+            self.link.lost("no broker connection is up");
+        }
+    }
+}
+
+impl ConsumerContext for ConsumerCallbacks {
+    fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        let Rebalance::Revoke(revoked) = rebalance else { return };
+        let tps: Vec<TopicPartition> = revoked.elements().iter().map(|el| (el.topic().to_string(), el.partition())).collect();
+        match &self.revocation {
+            Revocation::Fence(fence) => {
+                // no commit here: offsets move only inside transactions
+                fence.revoke(&tps);
+                let mut tracker = lock(&self.tracker);
+                for tp in &tps {
+                    tracker.forget(tp);
+                }
+                tracing::info!(revoked = tps.len(), "partitions revoked (their uncommitted records go to the next owner)");
+            }
+            Revocation::CommitProcessed => {
+                let mut tracker = lock(&self.tracker);
+                let mut tpl = TopicPartitionList::new();
+                for tp in &tps {
+                    if let Some(position) = tracker.committable(tp) {
+                        let _ = tpl.add_partition_offset(&tp.0, tp.1, Offset::Offset(position));
+                    }
+                    tracker.forget(tp);
+                }
+                if tpl.count() > 0 {
+                    match consumer.commit(&tpl, CommitMode::Sync) {
+                        Ok(()) => tracing::info!(partitions = tpl.count(), "committed processed offsets of revoked partitions"),
+                        Err(e) if self.link.is_down() => tracing::debug!(error = %e, "commit at revocation failed during a broker outage"),
+                        Err(e) => tracing::warn!(error = %e, "commit at revocation failed; the next owner may reprocess some records"),
+                    }
+                    self.metrics.commits.inc();
+                }
+                tracing::info!(revoked = tps.len(), "partitions revoked");
+            }
+        }
+    }
+
+    fn commit_callback(&self, result: KafkaResult<()>, offsets: &TopicPartitionList) {
+        match result {
+            Ok(()) => {
+                if self.commits_failing.swap(false, Ordering::Relaxed) {
+                    tracing::info!("offset commits succeed again");
+                }
+            }
+            Err(e) => {
+                let mut tracker = lock(&self.tracker);
+                for el in offsets.elements() {
+                    if let Offset::Offset(position) = el.offset() {
+                        tracker.commit_failed(&(el.topic().to_string(), el.partition()), position);
+                    }
+                }
+                if !self.commits_failing.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(error = %e, "offset commit failed; retried with the next commits until one succeeds");
+                } else {
+                    tracing::debug!(error = %e, "offset commit failed again");
+                }
+            }
+        }
+    }
+
+    fn post_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
+        let assigned = consumer.assignment().map(|a| a.count()).unwrap_or(0);
+        self.health.set_assigned(assigned);
+        if let Rebalance::Assign(tpl) = rebalance {
+            // an assignment comes from the group coordinator: a broker answers
+            self.link.up();
+            tracing::info!(added = tpl.count(), assigned, "partitions assigned");
+        }
+    }
+}
+
+/// The consumer, subscribed to the input topic (no broker needs to answer yet).
+pub fn subscribe(config: &Config, callbacks: ConsumerCallbacks) -> Result<Arc<WorkerConsumer>, rdkafka::error::KafkaError> {
+    let consumer: WorkerConsumer = consumer_config(config).create_with_context(callbacks)?;
+    consumer.subscribe(&[&config.kafka.input_topic])?;
+    Ok(Arc::new(consumer))
+}
+
+fn consumer_config(config: &Config) -> ClientConfig {
+    let k = &config.kafka;
+    let mut c = ClientConfig::new();
+    c.set("bootstrap.servers", &k.brokers)
+        .set("group.id", &k.group_id)
+        .set("enable.auto.commit", "false")
+        .set("enable.auto.offset.store", "false")
+        .set("auto.offset.reset", &k.auto_offset_reset)
+        .set("partition.assignment.strategy", "cooperative-sticky")
+        .set("session.timeout.ms", k.session_timeout_ms.to_string())
+        // members rejoin a rebalance on their next heartbeat: a tenth of the session timeout
+        // (at most librdkafka's 3 s default) keeps hand-overs short
+        .set("heartbeat.interval.ms", (k.session_timeout_ms / 10).clamp(100, 3000).to_string())
+        // lag metrics and broker reachability (readiness) come from the statistics
+        .set("statistics.interval.ms", "2000")
+        .set("client.id", format!("quotewire-{}", std::process::id()));
+    if k.delivery == Delivery::ExactlyOnce {
+        // input written by transactional producers: never read aborted records
+        c.set("isolation.level", "read_committed");
+    }
+    for (key, value) in k.client.iter().chain(&k.consumer) {
+        c.set(key, value);
+    }
+    c
+}

@@ -1,0 +1,111 @@
+//! At least once: events acknowledged first, offsets committed after, from the tracker.
+//!
+//! Nothing is committed past a record whose event (or dead-letter record) the broker has not
+//! acknowledged, so a crash loses nothing and redoes at most the unacknowledged tail.
+
+use std::sync::{Arc, Mutex};
+
+use rdkafka::consumer::{CommitMode, Consumer};
+use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+
+use super::{Publish, PublishFuture, RetryBudget};
+use crate::config::Config;
+use crate::observability::Metrics;
+use crate::stream::batch::{is_permanent, lock, send, BatchResult, Outcome, WorkerError};
+use crate::stream::consumer::WorkerConsumer;
+use crate::stream::kafka_log::KafkaProducer;
+use crate::stream::offsets::OffsetTracker;
+
+/// The at-least-once strategy.
+pub struct AtLeastOnce {
+    producer: KafkaProducer,
+    consumer: Arc<WorkerConsumer>,
+    tracker: Arc<Mutex<OffsetTracker>>,
+    config: Config,
+    metrics: Arc<Metrics>,
+}
+
+impl AtLeastOnce {
+    /// Publishes with `producer`; commits `tracker`'s positions through `consumer`.
+    pub fn new(producer: KafkaProducer, consumer: Arc<WorkerConsumer>, tracker: Arc<Mutex<OffsetTracker>>, config: Config, metrics: Arc<Metrics>) -> Self {
+        AtLeastOnce { producer, consumer, tracker, config, metrics }
+    }
+
+    /// Commits every partition's processed position that moved.
+    fn commit(&self, mode: CommitMode) {
+        let positions = lock(&self.tracker).take_commits();
+        if positions.is_empty() {
+            return;
+        }
+        let mut tpl = TopicPartitionList::new();
+        for ((topic, partition), offset) in &positions {
+            let _ = tpl.add_partition_offset(topic, *partition, Offset::Offset(*offset));
+        }
+        // failures come back through the consumer's commit callback, which offers the
+        // positions again
+        if let Err(e) = self.consumer.commit(&tpl, mode) {
+            tracing::debug!(error = %e, "offset commit failed");
+            let mut tracker = lock(&self.tracker);
+            for (tp, offset) in &positions {
+                tracker.commit_failed(tp, *offset);
+            }
+        } else {
+            self.metrics.commits.inc();
+        }
+    }
+
+    /// Sends the batch, then waits for each acknowledgement in order. A record the broker
+    /// rejects as such is dead-lettered; a transient failure (broker down, timeout) is sent
+    /// again, with backoff, until `kafka.retry_timeout_ms` runs out.
+    async fn publish_batch(&self, mut results: BatchResult) -> Result<BatchResult, WorkerError> {
+        let limit = std::time::Duration::from_millis(self.config.kafka.retry_timeout_ms);
+        let deliveries: Vec<_> = results.iter().map(|(f, outcome)| send(&self.producer, &self.config, f, outcome)).collect();
+        let mut first = Vec::with_capacity(deliveries.len());
+        for delivery in deliveries {
+            first.push(delivery.await);
+        }
+        let mut warned = false;
+        for ((f, outcome), mut result) in results.iter_mut().zip(first) {
+            let mut budget = RetryBudget::new(limit);
+            while let Err(error) = result {
+                if is_permanent(&error) {
+                    match outcome {
+                        Outcome::Event { .. } => {
+                            tracing::warn!(topic = %f.tp.0, partition = f.tp.1, offset = f.offset, error = %error, "the broker rejects the event; dead-lettering the record");
+                            *outcome = Outcome::DeadLetter { reason: "produce_failed", message: error.to_string() };
+                        }
+                        Outcome::DeadLetter { .. } => {
+                            return Err(WorkerError::Undeliverable { topic: f.tp.0.clone(), partition: f.tp.1, offset: f.offset, message: error.to_string() })
+                        }
+                    }
+                } else {
+                    let wait = budget.next_wait(&error.to_string())?;
+                    if !warned {
+                        warned = true;
+                        tracing::warn!(topic = %f.tp.0, partition = f.tp.1, offset = f.offset, error = %error, "not delivered; sending again until the broker takes it");
+                    }
+                    tokio::time::sleep(wait).await;
+                }
+                result = send(&self.producer, &self.config, f, outcome).await;
+            }
+            if budget.attempts() > 0 {
+                tracing::info!(attempts = budget.attempts(), seconds = budget.elapsed().as_secs_f64(), "delivered after retrying");
+            }
+        }
+        Ok(results)
+    }
+}
+
+impl Publish for AtLeastOnce {
+    fn publish(self: Arc<Self>, batch: BatchResult) -> PublishFuture {
+        Box::pin(async move { self.publish_batch(batch).await })
+    }
+
+    fn tick(&self) {
+        self.commit(CommitMode::Async);
+    }
+
+    fn close(&self) {
+        self.commit(CommitMode::Sync);
+    }
+}
