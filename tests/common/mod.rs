@@ -23,9 +23,106 @@ use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedPr
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use serde_json::Value;
 
-/// The broker every test talks to.
+thread_local! {
+    /// A broker of the current test's own ([`OwnBroker`]), used instead of the shared one.
+    static OWN_BROKER: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The broker the current test talks to: its own ([`OwnBroker`]) if it started one, else the
+/// shared one.
 pub fn brokers() -> String {
+    if let Some(own) = OWN_BROKER.with(|b| b.borrow().clone()) {
+        return own;
+    }
     std::env::var("QUOTEWIRE_TEST_BROKERS").unwrap_or_else(|_| "127.0.0.1:9092".to_string())
+}
+
+/// A broker of one test's own, on free ports (`deploy/local/kafka.sh` with `KAFKA_PORT`), for
+/// fault tests that kill and restart it without disturbing the other tests. Every helper
+/// called from the test's thread talks to it; it is stopped and its data removed on drop.
+pub struct OwnBroker {
+    pub port: u16,
+    controller_port: u16,
+    /// Port of the SASL_SSL listener, when there is one.
+    pub sasl_port: Option<u16>,
+    sasl_password: String,
+}
+
+impl OwnBroker {
+    /// Formats and starts a fresh broker and makes it this thread's broker.
+    pub fn start() -> Self {
+        Self::launch(None, String::new())
+    }
+
+    /// Same, with a SASL_SSL listener (SCRAM-SHA-512 user `quotewire` with `password`, a
+    /// throwaway CA) beside the plaintext one the helpers use.
+    pub fn start_secured(password: &str) -> Self {
+        Self::launch(Some(free_port()), password.to_string())
+    }
+
+    fn launch(sasl_port: Option<u16>, sasl_password: String) -> Self {
+        let broker = OwnBroker { port: free_port(), controller_port: free_port(), sasl_port, sasl_password };
+        broker.script("start");
+        OWN_BROKER.with(|b| *b.borrow_mut() = Some(broker.address()));
+        broker
+    }
+
+    /// The SASL_SSL listener's address.
+    pub fn sasl_address(&self) -> String {
+        format!("127.0.0.1:{}", self.sasl_port.expect("a broker started with start_secured"))
+    }
+
+    /// The throwaway CA that signed the broker's certificate.
+    pub fn ca_file(&self) -> PathBuf {
+        repo_root().join(format!("deploy/local/.kafka/sasl-{}/ca.pem", self.port))
+    }
+
+    pub fn address(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// kill -9, keeping the data.
+    pub fn kill(&self) {
+        self.script("kill");
+    }
+
+    /// Graceful stop, keeping the data.
+    pub fn halt(&self) {
+        self.script("halt");
+    }
+
+    /// Starts again on the kept data; returns when it answers.
+    pub fn resume(&self) {
+        self.script("resume");
+    }
+
+    pub fn answers(&self) -> bool {
+        TcpStream::connect(self.address()).is_ok()
+    }
+
+    fn command(&self, action: &str) -> Command {
+        let mut cmd = Command::new("bash");
+        cmd.arg(repo_root().join("deploy/local/kafka.sh"))
+            .arg(action)
+            .env("KAFKA_PORT", self.port.to_string())
+            .env("KAFKA_CONTROLLER_PORT", self.controller_port.to_string());
+        if let Some(sasl_port) = self.sasl_port {
+            cmd.env("KAFKA_SASL_PORT", sasl_port.to_string()).env("KAFKA_SASL_PASSWORD", &self.sasl_password);
+        }
+        cmd
+    }
+
+    fn script(&self, action: &str) {
+        let status = self.command(action).status();
+        assert!(matches!(status, Ok(s) if s.success()), "deploy/local/kafka.sh {action} on port {} failed: {status:?}", self.port);
+    }
+}
+
+impl Drop for OwnBroker {
+    fn drop(&mut self) {
+        let _ = self.command("stop").status();
+        OWN_BROKER.with(|b| *b.borrow_mut() = None);
+    }
 }
 
 pub fn repo_root() -> PathBuf {
@@ -156,11 +253,16 @@ pub struct Worker {
 /// Starts a worker on the topics with NER off (these tests are about delivery; NER has its own
 /// tests), small batches and a short commit interval.
 pub fn start_worker(topics: &Topics, extra_env: &[(&str, &str)]) -> Worker {
+    start_worker_at(&brokers(), topics, extra_env)
+}
+
+/// [`start_worker`] against the given bootstrap servers (e.g. a secured listener).
+pub fn start_worker_at(bootstrap: &str, topics: &Topics, extra_env: &[(&str, &str)]) -> Worker {
     let http_port = free_port();
     let log = std::env::temp_dir().join(format!("{}.log", unique("worker")));
     let log_file = std::fs::File::create(&log).expect("log file");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_quotewire"));
-    cmd.args(["run", "--brokers", &brokers(), "--input-topic", &topics.input, "--output-topic", &topics.output, "--dlq-topic", &topics.dlq, "--group-id", &topics.group])
+    cmd.args(["run", "--brokers", bootstrap, "--input-topic", &topics.input, "--output-topic", &topics.output, "--dlq-topic", &topics.dlq, "--group-id", &topics.group])
         .env("QUOTEWIRE_NER_ENABLED", "false")
         .env("QUOTEWIRE_KAFKA_COMMIT_INTERVAL_MS", "200")
         .env("QUOTEWIRE_KAFKA_SESSION_TIMEOUT_MS", "6000")
