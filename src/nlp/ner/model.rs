@@ -27,6 +27,11 @@ pub struct ModelConfig {
     /// model (`training/train_twohead.py`); absent for an NER-only model.
     #[serde(default)]
     pub attribution_labels: Option<Vec<String>>,
+    /// How texts are cut into the model's windows: `"sentences"` (one sentence per window, as
+    /// CoNLL-2003 NER is trained and scored) or `"packed"` (consecutive whole sentences share
+    /// a window up to `max_length`). Absent: packed for a two-head model, sentences otherwise.
+    #[serde(default)]
+    pub windows: Option<String>,
 }
 
 /// What the model found in one text.
@@ -117,12 +122,23 @@ impl NerModel {
                 ),
             ));
         }
+        if let Some(mode) = config.windows.as_deref().filter(|m| !matches!(*m, "sentences" | "packed")) {
+            return Err(file_error(&config_path, format!("windows must be \"sentences\" or \"packed\", not {mode:?}")));
+        }
         Ok(Self { tokenizer, classifier, config, options, cls_id, sep_id })
     }
 
     /// The model's name (for `event.pipeline`).
     pub fn name(&self) -> &str {
         &self.config.name
+    }
+
+    /// Do whole sentences share windows (see [`ModelConfig::windows`])?
+    pub fn packs_sentences(&self) -> bool {
+        match self.config.windows.as_deref() {
+            Some(mode) => mode == "packed",
+            None => self.has_attribution_head(),
+        }
     }
 
     /// Does the model have the attribution head?
@@ -142,7 +158,7 @@ impl NerModel {
         let content_len = self.config.max_length.saturating_sub(2).max(1);
         // an NER-only model was trained on sentences; the two-head model on windows of up to
         // `max_length` wordpieces, so whole sentences are packed into its windows
-        let pack = self.has_attribution_head();
+        let pack = self.packs_sentences();
         let plans: Vec<(Vec<Window>, Vec<usize>)> = texts
             .iter()
             .zip(&encoded)
@@ -341,8 +357,13 @@ fn plan_sentences(text: &str, enc: &Encoded, content_len: usize, overlap: usize,
     (windows, owner)
 }
 
-/// Does a sentence end after token `i`? At a line break, or after a word `.`/`!`/`?` followed
-/// by a word that starts with a capital, a digit or an opening mark.
+/// Titles whose dot does not end a sentence ("Mr. Kamin said"): the word cutting splits the dot
+/// off, as CoNLL does, so without this a window would end between the title and the name.
+const TITLES: [&str; 22] =
+    ["Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Maj", "Sgt", "Capt", "Cmdr", "Adm", "Rev", "Hon", "St", "Mt", "Ft"];
+
+/// Does a sentence end after token `i`? At a line break, or after a word `.`/`!`/`?` (not the
+/// dot of a title) followed by a word that starts with a capital, a digit or an opening mark.
 fn sentence_break(text: &str, enc: &Encoded, i: usize) -> bool {
     let (Some(w), Some(next)) = (enc.word_of[i], enc.word_of.get(i + 1).copied().flatten()) else { return false };
     if w == next {
@@ -354,6 +375,9 @@ fn sentence_break(text: &str, enc: &Encoded, i: usize) -> bool {
         return true;
     }
     let word = &text[ws..we];
+    if word == "." && w > 0 && enc.words[w - 1].1 == ws && TITLES.contains(&&text[enc.words[w - 1].0..ws]) {
+        return false;
+    }
     let first = text[ns..ne].chars().next().unwrap_or(' ');
     matches!(word, "." | "!" | "?" | "…") && (first.is_uppercase() || first.is_ascii_digit() || "«“\"„‘(".contains(first))
 }
@@ -423,6 +447,24 @@ mod tests {
         assert_eq!(word_at(&words, 3), Some(1));
         assert_eq!(word_at(&words, 9), Some(2)); // the comma is a word of its own
         assert_eq!(word_at(&words, 2), None); // a space
+    }
+
+    /// One token per word, for the sentence splitter.
+    fn word_tokens(text: &str) -> Encoded {
+        let words = conll_words(text);
+        let n = words.len();
+        Encoded { ids: vec![1; n], casing: vec![0; n], word_of: (0..n).map(Some).collect(), offsets: words.clone(), words }
+    }
+
+    #[test]
+    fn a_title_dot_does_not_end_a_sentence_but_a_full_stop_does() {
+        let text = "Mr. Kamin agreed. Dr. Lee did not. It rained.";
+        let enc = word_tokens(text);
+        let breaks: Vec<&str> = (0..enc.words.len())
+            .filter(|&i| sentence_break(text, &enc, i))
+            .map(|i| &text[enc.words[i + 1].0..enc.words[i + 1].1])
+            .collect();
+        assert_eq!(breaks, ["Dr", "It"], "sentences start at Dr and It only");
     }
 
     #[test]

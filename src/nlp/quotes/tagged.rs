@@ -22,7 +22,8 @@ const NEARBY: usize = 40;
 /// point ranges of the rules' quotes).
 pub fn tagged_attributions(doc: &Doc, roles: &[RoleSpan], taken: &[(usize, usize)], options: &QuoteOptions) -> Vec<Attribution> {
     let cues: Vec<&RoleSpan> = roles.iter().filter(|r| r.role == Role::Cue).collect();
-    let sources: Vec<&RoleSpan> = roles.iter().filter(|r| r.role == Role::Source).collect();
+    let sources = merged_sources(doc, roles);
+    let sources: Vec<&RoleSpan> = sources.iter().collect();
     merged_contents(doc, roles)
         .into_iter()
         .filter(|c| c.tokens >= options.min_tag_tokens && c.score >= options.min_tag_score)
@@ -47,6 +48,25 @@ fn merged_contents(doc: &Doc, roles: &[RoleSpan]) -> Vec<RoleSpan> {
         }
         out.push(r.clone());
     }
+    out
+}
+
+/// Source spans that hold a word, pieces split by one space joined ("Mr." and "Kamin" when a
+/// window boundary fell between them).
+fn merged_sources(doc: &Doc, roles: &[RoleSpan]) -> Vec<RoleSpan> {
+    let mut out: Vec<RoleSpan> = Vec::new();
+    for r in roles.iter().filter(|r| r.role == Role::Source) {
+        if let Some(last) = out.last_mut() {
+            let gap = &doc.chars[last.end.min(r.start)..r.start];
+            if gap.len() <= 1 && gap.iter().all(|c| c.is_whitespace()) {
+                last.end = r.end;
+                last.tokens += r.tokens;
+                continue;
+            }
+        }
+        out.push(r.clone());
+    }
+    out.retain(|s| doc.chars[s.start..s.end].iter().filter(|c| c.is_alphabetic()).count() >= 2);
     out
 }
 
