@@ -4,7 +4,7 @@
 //! a [`Revocation`] chosen at start-up: at least once, commit what was processed; exactly
 //! once, fence the partition (offsets move only inside transactions).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rdkafka::config::ClientConfig;
@@ -48,6 +48,8 @@ pub struct ConsumerCallbacks {
     pub revocation: Revocation,
     /// Set while commits fail (one warning per failing stretch, not one per commit).
     pub commits_failing: AtomicBool,
+    /// Statistics snapshots in a row without a broker connection up.
+    pub down_snapshots: AtomicU32,
 }
 
 impl ClientContext for ConsumerCallbacks {
@@ -73,8 +75,10 @@ impl ClientContext for ConsumerCallbacks {
             }
         }
         if statistics.brokers.values().any(|b| b.state == "UP") {
+            self.down_snapshots.store(0, Ordering::Relaxed);
             self.link.up();
-        } else if !statistics.brokers.is_empty() {
+        } else if !statistics.brokers.is_empty() && self.down_snapshots.fetch_add(1, Ordering::Relaxed) >= 1 {
+            // two snapshots in a row (4 s): a connection being re-established is no outage
             self.link.lost("no broker connection is up");
         }
     }

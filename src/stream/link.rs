@@ -2,7 +2,8 @@
 //!
 //! librdkafka reconnects by itself; what the worker must do is say so (readiness false, so a
 //! load balancer or an operator sees it), keep retrying without flooding the log, and count
-//! outages. The consumer's statistics (every 2 s) say whether any broker connection is up;
+//! outages. The consumer's statistics (every 2 s) say whether any broker connection is up
+//! (two snapshots in a row without one make an outage);
 //! a fetched record or an assignment also mark the link up, a failed attempt to reach the
 //! transaction coordinator at start marks it lost. librdkafka's "all brokers are down" events
 //! are not used: they also arrive, stale, while connections are up again.

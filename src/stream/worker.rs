@@ -16,7 +16,7 @@
 //! out restarts.
 
 use std::future::Future;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU32};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -61,6 +61,7 @@ pub async fn run(
             None => Revocation::CommitProcessed,
         },
         commits_failing: AtomicBool::new(false),
+        down_snapshots: AtomicU32::new(0),
     };
     let consumer = consumer::subscribe(config, callbacks).map_err(WorkerError::Setup)?;
     let producer = publish::producer(config, link.clone()).map_err(WorkerError::Setup)?;
