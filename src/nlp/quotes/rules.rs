@@ -84,6 +84,17 @@ fn participle_subject(doc: &Doc, k: usize) -> Option<Mention> {
         .or_else(|| doc.mention_starting_at(clause).filter(|m| !matches!(m.kind, MentionKind::Nominal { .. }) && m.end < k))
 }
 
+/// The speaker a reporting verb at token `k` names, read the rules' way: its subject ("X said",
+/// "X, who added"), the subject a participle continues ("..., adding"), or a name right after
+/// it ("said X"). For content the attribution head found around that cue.
+pub fn speaker_of_cue(doc: &Doc, k: usize) -> Option<Mention> {
+    cue_at(doc, k)?;
+    subject_of(doc, k).or_else(|| participle_subject(doc, k)).or_else(|| {
+        doc.mention_starting_at(k + 1)
+            .filter(|m| !matches!(m.kind, MentionKind::Nominal { .. }) && doc.sentence.get(m.start) == doc.sentence.get(k))
+    })
+}
+
 /// The subject of a direct quote's cue: a mention, or failing that a description that names
 /// no one ("the editorial said", "the lawyers wrote"). Indirect cues take mentions only, as a
 /// description before a verb is as often a plain subject ("the euro crisis highlighted").

@@ -9,7 +9,7 @@
 //! thresholds and the README for what each one measured.
 
 use super::doc::Doc;
-use super::rules::Attribution;
+use super::rules::{speaker_of_cue, Attribution};
 use super::speakers::{Mention, MentionKind};
 use super::QuoteOptions;
 use crate::nlp::ner::{Role, RoleSpan};
@@ -85,12 +85,15 @@ fn attribution_for(doc: &Doc, content: &RoleSpan, cues: &[&RoleSpan], sources: &
     } else {
         QuoteKind::Indirect
     };
+    let cue_tokens = cue.and_then(|c| token_range(doc, c.start, c.end));
+    // without a Source span, a reporting verb the rules know names the speaker
+    let ruled = cue_tokens.and_then(|(first, last)| (first..last).find_map(|k| speaker_of_cue(doc, k)));
     Some(Attribution {
         start,
         end,
         kind,
-        cue: cue.and_then(|c| token_range(doc, c.start, c.end)),
-        speaker: source.and_then(|s| mention_in(doc, s.start, s.end)),
+        cue: cue_tokens,
+        speaker: source.and_then(|s| mention_in(doc, s.start, s.end)).or(ruled),
         confidence: content.score,
     })
 }
@@ -137,6 +140,14 @@ fn token_range(doc: &Doc, start: usize, end: usize) -> Option<(usize, usize)> {
 /// read them; a span the rules cannot read becomes a description of its own words.
 fn mention_in(doc: &Doc, start: usize, end: usize) -> Option<Mention> {
     let (first, last) = token_range(doc, start, end)?;
+    // an apposition ("Chad Bown, an expert at the Peterson Institute"): the speaker is the head
+    // before the first comma, not a name inside the description
+    if let Some(comma) = (first + 1..last).find(|&i| matches!(doc.word(i), "," | "--" | "—" | "–")) {
+        let head = |m: &Mention| m.start >= first && m.end <= comma;
+        if let Some(m) = doc.mention_ending_at(comma).filter(head).or_else(|| doc.mention_starting_at(first).filter(head)) {
+            return Some(m);
+        }
+    }
     let inside = |m: &Mention| m.start >= first && m.end <= last;
     if let Some(m) = doc.mention_ending_at(last).filter(inside) {
         return Some(m);
