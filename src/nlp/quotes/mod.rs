@@ -47,7 +47,7 @@ pub struct QuoteOptions {
 
 impl Default for QuoteOptions {
     fn default() -> Self {
-        Self { min_words_unattributed: 4, min_tag_tokens: 3, min_tag_score: 0.5 }
+        Self { min_words_unattributed: 4, min_tag_tokens: 6, min_tag_score: 0.85 }
     }
 }
 
