@@ -5,7 +5,6 @@
 //! ([`super::publish`]), so neither imports the other.
 
 use std::future::Future;
-use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
@@ -117,14 +116,6 @@ pub enum Outcome {
 
 /// One batch: every record with its outcome, in input order.
 pub type BatchResult = Vec<(Fetched, Outcome)>;
-
-/// Locks a mutex, taking over a poisoned one (a panicked holder leaves plain data behind).
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    match mutex.lock() {
-        Ok(t) => t,
-        Err(poisoned) => poisoned.into_inner(),
-    }
-}
 
 /// Counts a delivered outcome in the metrics.
 pub fn record_outcome(metrics: &Metrics, f: &Fetched, outcome: &Outcome) {

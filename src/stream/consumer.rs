@@ -14,7 +14,7 @@ use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use rdkafka::error::KafkaResult;
 use rdkafka::ClientContext;
 
-use super::batch::lock;
+use super::sync::lock;
 use super::fence::Fence;
 use super::kafka_log;
 use super::link::BrokerLink;

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
-use super::batch::lock;
+use super::sync::lock;
 use super::offsets::TopicPartition;
 
 /// Assignment epochs of partitions, and the gate a transaction holds while it runs.

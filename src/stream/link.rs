@@ -11,7 +11,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use super::batch::lock;
+use super::sync::lock;
 use crate::observability::{Health, Metrics};
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -13,6 +13,7 @@ pub mod link;
 pub mod offsets;
 pub mod produce;
 pub mod publish;
+pub mod sync;
 pub mod tail;
 pub mod worker;
 

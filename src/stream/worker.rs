@@ -25,7 +25,8 @@ use rdkafka::error::KafkaError;
 use tokio::sync::{mpsc, oneshot, Notify};
 use tokio::task::JoinHandle;
 
-use super::batch::{lock, record_outcome, BatchResult, Fetched, Outcome, WorkerError};
+use super::batch::{record_outcome, BatchResult, Fetched, Outcome, WorkerError};
+use super::sync::lock;
 use super::consumer::{self, ConsumerCallbacks, Revocation, WorkerConsumer};
 use super::fence::Fence;
 use super::kafka_log;
