@@ -165,9 +165,10 @@ def read_conll(path: Path):
     return sentences
 
 
-def encode(tokenizer, words, tags):
-    """Wordpiece ids, casing classes and per-wordpiece labels of one sentence (truncated)."""
-    ids, casing, labels = [tokenizer.token_to_id("[CLS]")], [0], [-100]
+def wordpieces(tokenizer, words, tags):
+    """Wordpiece ids, casing classes and label indices of one sentence: a word's first piece
+    takes its tag, the rest I- of it (no special tokens, not truncated)."""
+    ids, casing, labels = [], [], []
     for word, tag in zip(words, tags):
         pieces = tokenizer.encode(word, add_special_tokens=False).ids or [tokenizer.token_to_id("[UNK]")]
         cls = casing_class(word)
@@ -176,8 +177,15 @@ def encode(tokenizer, words, tags):
             ids.append(piece)
             casing.append(cls)
             labels.append(LABELS.index(tag if j == 0 else inside))
-    ids, casing, labels = ids[: MAX_LEN - 1], casing[: MAX_LEN - 1], labels[: MAX_LEN - 1]
-    return ids + [tokenizer.token_to_id("[SEP]")], casing + [0], labels + [-100]
+    return ids, casing, labels
+
+
+def encode(tokenizer, words, tags):
+    """[CLS] sentence [SEP]: wordpiece ids, casing classes and labels (truncated)."""
+    ids, casing, labels = wordpieces(tokenizer, words, tags)
+    keep = MAX_LEN - 2
+    return ([tokenizer.token_to_id("[CLS]")] + ids[:keep] + [tokenizer.token_to_id("[SEP]")],
+            [0] + casing[:keep] + [0], [-100] + labels[:keep] + [-100])
 
 
 def batches(examples, size, shuffle, rng=None):
@@ -255,13 +263,17 @@ def evaluate(predict, examples, sentences, tokenizer, batch_size=64):
 
 
 # --------------------------------------------------------------------------- export
-def export_onnx(model, path: Path):
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def export_onnx(model, path: Path, outputs=("logits",)):
+    """ONNX opset 17, dynamic batch and sequence axes on every input and output."""
     model.eval()
     ids = torch.ones(2, 16, dtype=torch.long)
     torch.onnx.export(
         model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(path),
-        input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
-        dynamic_axes={n: {0: "batch", 1: "sequence"} for n in ("input_ids", "attention_mask", "token_type_ids", "logits")},
+        input_names=list(INPUTS), output_names=list(outputs),
+        dynamic_axes={n: {0: "batch", 1: "sequence"} for n in INPUTS + tuple(outputs)},
         opset_version=17, dynamo=False,
     )
 
@@ -272,17 +284,23 @@ def quantize(fp32: Path, int8: Path):
     quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
 
 
-def ort_predictor(path: Path, threads: int):
+def ort_outputs(path: Path, threads: int, outputs=("logits",)):
+    """A function of (ids, mask, types) tensors giving the named outputs of an ONNX Runtime
+    session of the exported graph, as numpy arrays."""
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
 
-    def predict(ids, mask, types):
-        return session.run(["logits"], {"input_ids": ids.numpy(), "attention_mask": mask.numpy(),
-                                        "token_type_ids": types.numpy()})[0]
-    return predict
+    def run(ids, mask, types):
+        return session.run(list(outputs), dict(zip(INPUTS, (ids.numpy(), mask.numpy(), types.numpy()))))
+    return run
+
+
+def ort_predictor(path: Path, threads: int):
+    run = ort_outputs(path, threads)
+    return lambda ids, mask, types: run(ids, mask, types)[0]
 
 
 # --------------------------------------------------------------------------- main

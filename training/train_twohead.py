@@ -43,7 +43,8 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from train_ner import (  # noqa: E402
-    LABELS as NER_LABELS, Bert, casing_class, f1_score, find_base_model, quantize, read_conll, spans,
+    LABELS as NER_LABELS, Bert, casing_class, export_onnx, f1_score, find_base_model, ort_outputs, quantize,
+    read_conll, spans, wordpieces,
 )
 
 ROLES = ["SOURCE", "CUE", "CONTENT"]
@@ -212,14 +213,7 @@ def read_conll_docs(path: Path, per_doc: int = 8):
 
 
 def encode_sentence(tokenizer, words, tags):
-    ids, casing, labels = [], [], []
-    for word, tag in zip(words, tags):
-        pieces = tokenizer.encode(word, add_special_tokens=False).ids or [tokenizer.token_to_id("[UNK]")]
-        inside = tag if tag == "O" else "I-" + tag[2:]
-        for j, piece in enumerate(pieces):
-            ids.append(piece)
-            casing.append(casing_class(word))
-            labels.append(NER_LABELS.index(tag if j == 0 else inside))
+    ids, casing, labels = wordpieces(tokenizer, words, tags)
     return ids[:CONTENT], casing[:CONTENT], labels[:CONTENT]
 
 
@@ -330,31 +324,12 @@ def attribution_dev_f1(model_fn, articles, cls_id, sep_id):
 
 
 # --------------------------------------------------------------------------- export
-def export_onnx(model, path: Path):
-    model.eval()
-    ids = torch.ones(2, 16, dtype=torch.long)
-    torch.onnx.export(
-        model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(path),
-        input_names=["input_ids", "attention_mask", "token_type_ids"],
-        output_names=["logits", "attribution_logits"],
-        dynamic_axes={n: {0: "batch", 1: "sequence"}
-                      for n in ("input_ids", "attention_mask", "token_type_ids", "logits", "attribution_logits")},
-        opset_version=17, dynamo=False,
-    )
+OUTPUTS = ("logits", "attribution_logits")
 
 
 def ort_fn(path: Path, threads: int):
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads
-    session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-
-    def run(ids, mask, types):
-        ner, attr = session.run(["logits", "attribution_logits"], {
-            "input_ids": ids.numpy(), "attention_mask": mask.numpy(), "token_type_ids": types.numpy()})
-        return torch.from_numpy(ner), torch.from_numpy(attr)
-    return run
+    run = ort_outputs(path, threads, OUTPUTS)
+    return lambda ids, mask, types: tuple(torch.from_numpy(a) for a in run(ids, mask, types))
 
 
 # --------------------------------------------------------------------------- main
@@ -483,7 +458,7 @@ def main():
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
     fp32, int8 = args.work / "model-fp32.onnx", out / "model.onnx"
-    export_onnx(model, fp32)
+    export_onnx(model, fp32, OUTPUTS)
     quantize(fp32, int8)
     figures = {}
     for name, path in (("fp32", fp32), ("int8", int8)):
