@@ -43,6 +43,19 @@ fn assert_alive(worker: &mut Worker, when: &str) {
     }
 }
 
+/// Watches the worker for `how_long` while no broker answers: it must stay alive; returns
+/// whether `/readyz` answered false at least once.
+fn seen_not_ready_while_down(worker: &mut Worker, how_long: Duration, when: &str) -> bool {
+    let since = Instant::now();
+    let mut seen_not_ready = false;
+    while since.elapsed() < how_long {
+        assert_alive(worker, when);
+        seen_not_ready |= ready(worker) == Some(false);
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    seen_not_ready
+}
+
 /// Distinct output ids seen so far (any isolation level; for progress checks).
 fn ids_out(topic: &str, partitions: i32) -> HashSet<String> {
     read_all(topic, partitions, "read_uncommitted").iter().map(Record::key_str).collect()
@@ -80,14 +93,7 @@ fn broker_killed_mid_stream(delivery: &str) {
     wait_for("50 events out before the crash", LONG, || ids_out(&topics.output, 4).len() >= 50);
 
     broker.kill();
-    let killed = Instant::now();
-    let mut seen_not_ready = false;
-    while killed.elapsed() < OUTAGE {
-        assert_alive(&mut worker, "during the outage");
-        seen_not_ready |= ready(&worker) == Some(false);
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    assert!(seen_not_ready, "/readyz is false while no broker answers");
+    assert!(seen_not_ready_while_down(&mut worker, OUTAGE, "during the outage"), "/readyz is false while no broker answers");
     broker.resume();
     let resumed = Instant::now();
     wait_for("the worker ready again", LONG, || {
@@ -133,14 +139,7 @@ fn worker_started_before_its_broker(delivery: &str) {
     assert!(!broker.answers());
 
     let mut worker = start(&topics, &mode_env(delivery, name));
-    let started = Instant::now();
-    let mut seen_not_ready = false;
-    while started.elapsed() < OUTAGE {
-        assert_alive(&mut worker, "while no broker answered");
-        seen_not_ready |= ready(&worker) == Some(false);
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    assert!(seen_not_ready, "/readyz answers false while no broker answers");
+    assert!(seen_not_ready_while_down(&mut worker, OUTAGE, "while no broker answered"), "/readyz answers false while no broker answers");
     assert!(worker.log_text().contains("no Kafka broker answers yet"), "one clear warning; log:\n{}", worker.log_text());
 
     broker.resume();

@@ -62,7 +62,8 @@ impl Transactional {
     /// with the same id and aborts its open transaction. Waits for a broker as long as it
     /// takes (the caller races it against shutdown); fails only on a fatal error.
     pub async fn init(&self, link: &BrokerLink) -> Result<(), WorkerError> {
-        let mut wait = Duration::from_millis(200);
+        // no time limit: the worker waits for its broker, not ready, until shutdown
+        let mut backoff = RetryBudget::new(Duration::MAX);
         loop {
             let producer = self.producer.clone();
             // a short timeout per attempt, so a missing broker is reported (and retried) promptly
@@ -76,9 +77,9 @@ impl Transactional {
                     if let Some(why) = link.refusal() {
                         return Err(WorkerError::Refused(why));
                     }
-                    link.lost(&format!("init_transactions: {e}"));
-                    tokio::time::sleep(wait).await;
-                    wait = (wait * 2).min(Duration::from_secs(5));
+                    let why = format!("init_transactions: {e}");
+                    link.lost(&why);
+                    tokio::time::sleep(backoff.next_wait(&why)?).await;
                 }
             }
         }
