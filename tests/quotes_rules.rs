@@ -440,3 +440,31 @@ fn a_description_that_matches_nobody_stays_unresolved() {
     assert_eq!(s.resolution, Resolution::Unresolved, "{s:?}");
     assert_eq!(s.entity, None);
 }
+
+#[test]
+fn a_reporting_word_inside_a_name_is_no_cue() {
+    // "Post" and "State" are verbs elsewhere; inside a name or a title they cue nothing
+    let text = "Rain fell.\n\nOrtega told the Harbour Post, “The budget is final and it is fair to every town.”\n\n\
+                “I have rarely been prouder of a team,” former State planning director Ana Reyes wrote to Ortega.";
+    let a = analyse(text, &[("Ortega", "PER"), ("Harbour Post", "ORG"), ("Ana Reyes", "PER")]);
+    assert_eq!(quote(&a, "budget is final").1, "Ortega");
+    assert_eq!(quote(&a, "rarely been prouder").1, "Ana Reyes");
+}
+
+#[test]
+fn inverted_cue_heading_the_sentence_before_the_quote() {
+    let text = "The old mill reopened on Sunday. Said Dora Pinto, “We were all so proud of the town that day.”";
+    let a = analyse(text, &[("Dora Pinto", "PER")]);
+    assert_eq!(quote(&a, "so proud of the town").1, "Dora Pinto");
+    // a name after a mid-sentence cue is what was said about, not who said it
+    let text = "Pinto said Leo Marsh \"must answer for the mill and for the river it poisoned.\"";
+    let a = analyse(text, &[("Pinto", "PER"), ("Leo Marsh", "PER")]);
+    assert_ne!(a.quotes.iter().find(|q| q.text.contains("must answer")).and_then(|q| q.speaker.as_ref()).map(|s| s.name.as_str()), Some("Leo Marsh"));
+}
+
+#[test]
+fn a_name_after_the_quote_with_appositions_before_the_cue() {
+    let text = "\"Both candidates scare me more than the storm did,\" Hal Brandt, 30, of Port Alva, who was among those polled, said in an interview.";
+    let a = analyse(text, &[("Hal Brandt", "PER"), ("Port Alva", "LOC")]);
+    assert_eq!(quote(&a, "candidates scare me").1, "Hal Brandt");
+}

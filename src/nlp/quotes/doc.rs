@@ -26,6 +26,8 @@ pub struct Doc {
     pub entity_starting: Vec<Option<usize>>,
     /// Entity index ending at a token (its last token).
     pub entity_ending: Vec<Option<usize>>,
+    /// Entity index covering a token.
+    pub entity_at: Vec<Option<usize>>,
 }
 
 impl Doc {
@@ -84,6 +86,7 @@ impl Doc {
         let mut ents = Vec::new();
         let mut entity_starting = vec![None; n];
         let mut entity_ending = vec![None; n];
+        let mut entity_at = vec![None; n];
         for e in entities {
             let first = tokens.partition_point(|t| t.end <= e.start);
             let mut last = first;
@@ -96,10 +99,13 @@ impl Doc {
             let index = ents.len();
             entity_starting[first].get_or_insert(index);
             entity_ending[last - 1] = Some(index);
+            for slot in &mut entity_at[first..last] {
+                slot.get_or_insert(index);
+            }
             ents.push((e.clone(), first, last));
         }
 
-        Self { chars, tokens, lower, sentence, sentences, quote_of, quotes, entities: ents, entity_starting, entity_ending }
+        Self { chars, tokens, lower, sentence, sentences, quote_of, quotes, entities: ents, entity_starting, entity_ending, entity_at }
     }
 
     /// Text of tokens `[start, end)`, as in the article.

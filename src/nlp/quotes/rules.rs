@@ -36,6 +36,10 @@ fn cue_at(doc: &Doc, i: usize) -> Option<&'static str> {
     if doc.quote_of.get(i)?.is_some() || !doc.is_word(i) {
         return None;
     }
+    // a word of a name: "The Washington Post", "former State policy director"
+    if doc.entity_at[i].is_some() {
+        return None;
+    }
     // a noun after a determiner: "the states", "a report", "his claims"
     if i > 0 && matches!(doc.word(i - 1), "the" | "a" | "an" | "these" | "those" | "its" | "their" | "his" | "her" | "our" | "my" | "your") {
         return None;
@@ -151,6 +155,7 @@ fn cue_after(doc: &Doc, close: usize) -> Option<(Option<usize>, Option<Mention>)
             let title_gap = |m: &Mention| (first..m.start).all(|i| doc.is_word(i) || doc.is_punct(i, '.'));
             let subject = quote_subject_of(doc, k)
                 .filter(|m| m.start == first || (m.start > first && m.start - first <= 6 && title_gap(m)))
+                .or_else(|| named_before_apposition(doc, first, k))
                 .filter(|_| !subordinate);
             return subject.map(|m| (Some(k), Some(m)));
         }
@@ -161,6 +166,13 @@ fn cue_after(doc: &Doc, close: usize) -> Option<(Option<usize>, Option<Mention>)
         k += 1;
     }
     None
+}
+
+/// `“...,” Harry Bond, 30, of Raleigh, N.C., who was polled, said`: a name right after the
+/// closing mark, followed by a comma, is the subject of a cue that ends its appositions.
+fn named_before_apposition(doc: &Doc, first: usize, k: usize) -> Option<Mention> {
+    let m = doc.mention_starting_at(first).filter(|m| matches!(m.kind, MentionKind::Name { .. }) && m.start == first)?;
+    (doc.is_punct(m.end, ',') && m.end < k && doc.is_punct(k - 1, ',')).then_some(m)
 }
 
 /// Speaker of a direct quote from a cue before its opening mark at token `open`:
@@ -215,7 +227,12 @@ fn cue_before(doc: &Doc, open: usize) -> Option<(Option<usize>, Mention)> {
             let prepositional = matches!(doc.word(k + 1), "of" | "to" | "about" | "on" | "in" | "at" | "during" | "after" | "before" | "via" | "from");
             let gap_ok = k == j || takes_addressee(base) || doc.word(j) == "that" || led_by_colon || (j - k <= 5 && prepositional);
             if !gap_ok {
-                return None;
+                // inverted at the head of a clause: Said Dorothy Poynter, “...”
+                let heads_clause = k == doc.sentences[doc.sentence[k]].0 || (k > 0 && !doc.is_word(k - 1));
+                if !(heads_clause && (led_by_comma || led_by_colon)) {
+                    return None;
+                }
+                return doc.mention_starting_at(k + 1).filter(|m| m.end == j + 1 && !matches!(m.kind, MentionKind::Nominal { .. })).map(|m| (Some(k), m));
             }
             if let Some(m) = quote_subject_of(doc, k) {
                 return Some((Some(k), m));
