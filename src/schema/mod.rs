@@ -140,6 +140,9 @@ pub enum Resolution {
     Nominal,
     /// A quote paragraph without a cue continuing the previous speaker.
     Continuation,
+    /// A quote without a cue inside a sentence about someone: the person the sentence names
+    /// first ("Clinton supports \"appropriate pay raises\"").
+    Subject,
     /// A speaker mention that names nobody resolved ("officials").
     Unresolved,
 }

@@ -74,7 +74,7 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
     let mut previous: Option<(Speaker, usize)> = None; // speaker and paragraph of the last quote
     for a in &all {
         let paragraph = doc.tokens[doc.tokens.partition_point(|t| t.end <= a.start).min(doc.tokens.len() - 1)].paragraph;
-        let speaker = resolve(&doc, &mut clusters, a).or_else(|| {
+        let speaker = resolve(&doc, &mut clusters, a).or_else(|| sentence_subject(&doc, &mut clusters, a, options.min_words_unattributed)).or_else(|| {
             let (prev, prev_paragraph) = previous.as_ref()?;
             let continues = a.kind == QuoteKind::Direct && (paragraph == *prev_paragraph || paragraph == prev_paragraph + 1);
             continues.then(|| Speaker { resolution: Resolution::Continuation, ..prev.clone() })
@@ -89,7 +89,7 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
             let (start, end) = doc.char_span(s, e);
             TextSpan { text: doc.span_text(s, e), start, end }
         });
-        let confidence = if speaker.as_ref().is_some_and(|s| s.resolution == Resolution::Continuation) { 0.6 } else { a.confidence };
+        let confidence = if speaker.as_ref().is_some_and(|s| matches!(s.resolution, Resolution::Continuation | Resolution::Subject)) { 0.6 } else { a.confidence };
         quotes.push(Quote {
             text: doc.chars[a.start..a.end].iter().collect(),
             start: a.start,
@@ -107,6 +107,29 @@ fn text_words(doc: &Doc, a: &Attribution) -> usize {
     doc.chars[a.start..a.end].iter().collect::<String>().split_whitespace().count()
 }
 
+/// A direct quote without a cue that sits inside a sentence about someone (`Santilli
+/// expressed a desire to "try, convict and ..."`) is that person's: the first one the
+/// sentence names before it, rather than the previous quote's speaker.
+/// Short quotes ("called it \"shameful\"") are left alone: they are as often a phrase the
+/// writer borrows as speech.
+fn sentence_subject(doc: &Doc, clusters: &mut Clusters, a: &Attribution, min_words: usize) -> Option<Speaker> {
+    if a.kind != QuoteKind::Direct || text_words(doc, a) < min_words {
+        return None;
+    }
+    let open = doc.tokens.partition_point(|t| t.end <= a.start).checked_sub(1)?;
+    let sentence = doc.sentence[open];
+    let id = clusters.subject_before(sentence, doc.tokens[open].start)?;
+    let mention = clusters.all[id].mentions.iter().filter(|m| m.start < doc.tokens[open].start).max_by_key(|m| m.start)?.clone();
+    // "He criticized Clinton's record": a pronoun before the name is the subject
+    let named_at = doc.tokens.partition_point(|t| t.end <= mention.start);
+    let pronoun_first = (doc.sentences[sentence].0..named_at).any(|i| doc.quote_of[i].is_none() && matches!(doc.word(i), "he" | "she" | "they" | "i" | "we" | "it"));
+    if pronoun_first {
+        return None;
+    }
+    clusters.spoke(id, mention.start);
+    Some(Speaker { name: clusters.all[id].name.clone(), text: mention.text, start: mention.start, end: mention.end, entity: Some(cluster_id(id)), resolution: Resolution::Subject })
+}
+
 /// Resolves an attribution's speaker mention to a cluster, recording that it spoke.
 fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speaker> {
     let mention = a.speaker.as_ref()?;
@@ -120,7 +143,7 @@ fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speake
             if *plural {
                 None
             } else {
-                clusters.resolve_nominal(words, start).or_else(|| clusters.resolve_description(doc, mention.start, mention.end, start))
+                clusters.resolve_description(doc, mention.start, mention.end, start).or_else(|| clusters.resolve_nominal(words, start))
             }
         }
     };

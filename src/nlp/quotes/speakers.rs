@@ -180,6 +180,12 @@ impl Doc {
                     }
                     return Some(Mention { start: i, end: *e_end, kind: MentionKind::Name { label }, appositive: false });
                 }
+                // "said former Vermont governor Howard Dean": a place qualifies the title
+                let title_follows = *e_end < self.tokens.len() && self.is_word(*e_end) && (is_role(self.word(*e_end)) || DESCRIPTORS.contains(&self.word(*e_end)) || PERSON_NOUNS.contains(&self.word(*e_end)));
+                if title_follows {
+                    i = *e_end;
+                    continue;
+                }
             }
             let w = self.word(i);
             let titular = is_role(w) || is_nationality(w) || DETERMINERS.contains(&w) || HONORIFICS.contains(&w) || DESCRIPTORS.contains(&w) || w.starts_with(|c: char| c.is_ascii_digit());
@@ -193,7 +199,11 @@ impl Doc {
         }
         // a nominal: "said the Minister", "said a spokesman for the ministry"
         let mut j = start;
-        while j < self.tokens.len() && j < start + 5 && self.is_word(j) && (DETERMINERS.contains(&self.word(j)) || is_nationality(self.word(j)) || is_role(self.word(j))) {
+        let modifier = |j: usize| {
+            let w = self.word(j);
+            DETERMINERS.contains(&w) || is_nationality(w) || is_role(w) || self.entity_at[j].is_some_and(|e| speaker_label(&self.entities[e].0.label).is_none())
+        };
+        while j < self.tokens.len() && j < start + 5 && self.is_word(j) && modifier(j) {
             j += 1;
         }
         if j > start {
@@ -340,7 +350,7 @@ impl Doc {
     fn nominal_ending_at(&self, end: usize) -> Option<Mention> {
         let last = end.checked_sub(1)?;
         let head = self.word(last);
-        if !(is_role(head) || GENERIC.contains(&head)) || !self.is_word(last) {
+        if !(is_role(head) || GENERIC.contains(&head) || PERSON_NOUNS.contains(&head)) || !self.is_word(last) {
             return None;
         }
         let mut start = last;
@@ -359,6 +369,7 @@ impl Doc {
                 break;
             }
         }
+        let start = self.determiner_before(start, last).unwrap_or(start);
         let mut words = Vec::new();
         for i in start..end {
             let w = self.word(i).trim_end_matches("'s").trim_end_matches("’s").to_string();
@@ -372,6 +383,34 @@ impl Doc {
         }
         let plural = GENERIC.contains(&head) || head.ends_with('s') && !head.ends_with("ss");
         Some(Mention { start, end, kind: MentionKind::Nominal { words, plural }, appositive: false })
+    }
+
+    /// The determiner opening a description whose words from `start` to `last` were read:
+    /// "the Indiana governor", "the presumptive Republican presidential nominee". The words
+    /// between may be anything but a person's name, a verb-like function word or punctuation
+    /// other than a hyphen.
+    fn determiner_before(&self, start: usize, last: usize) -> Option<usize> {
+        if matches!(self.word(start), "the" | "a" | "an") {
+            return None;
+        }
+        let mut i = start;
+        while i > 0 && last + 1 - i < 8 {
+            let p = i - 1;
+            let hyphen = self.is_punct(p, '-');
+            if (!self.is_word(p) && !hyphen) || self.quote_of[p].is_some() || self.sentence[p] != self.sentence[last] {
+                return None;
+            }
+            let w = self.word(p);
+            if matches!(w, "the" | "a" | "an" | "this" | "that") {
+                return Some(p);
+            }
+            let person = self.entity_at[p].is_some_and(|e| self.entities[e].0.label == "PER");
+            if person || (!hyphen && (is_function_word(w) || is_auxiliary(w) || pronoun_kind(strip_clitic(w)).is_some() || w.ends_with("'s") || w.ends_with("’s"))) {
+                return None;
+            }
+            i = p;
+        }
+        None
     }
 
     /// End of a run of capitalised words starting at `start` (names after an inverted cue).
@@ -510,11 +549,21 @@ impl Clusters {
             .iter()
             .map(|c| {
                 let mut words = Vec::new();
+                let plain = |i: usize| doc.word(i).trim_end_matches("'s").trim_end_matches("’s").to_string();
                 for m in &c.mentions {
                     let t = doc.tokens.partition_point(|t| t.end <= m.start);
                     for i in t.saturating_sub(3)..t {
                         if doc.is_word(i) && doc.sentence[i] == doc.sentence[t.min(doc.tokens.len() - 1)] {
-                            words.push(doc.word(i).trim_end_matches("'s").trim_end_matches("’s").to_string());
+                            words.push(plain(i));
+                        }
+                    }
+                    // an apposition after the name: "Ben Carson, a retired neurosurgeon,"
+                    let end = doc.tokens.partition_point(|t| t.end <= m.end.saturating_sub(1)) + 1;
+                    if doc.is_punct(end, ',') {
+                        let mut i = end + 1;
+                        while i < doc.tokens.len() && i <= end + 8 && doc.is_word(i) && doc.quote_of[i].is_none() && doc.sentence[i] == doc.sentence[end] {
+                            words.push(plain(i));
+                            i += 1;
                         }
                     }
                 }
@@ -760,17 +809,37 @@ impl Clusters {
         if OPINION_PIECES.contains(&head.as_str()) {
             return None;
         }
-        if let Some(kinds) = organisation_kind(&head) {
-            return self.resolve_organisation(&head, kinds, char_pos);
+        // "the editorial board", "the paper's editorial": a newspaper speaks
+        let press = || organisation_kind("newspaper").unwrap_or(&[]);
+        if words.iter().any(|w| w == "editorial") {
+            return self.resolve_organisation("newspaper", press(), char_pos);
         }
-        if !(is_role(&head) || DESCRIPTORS.contains(&head.as_str()) || PERSON_NOUNS.contains(&head.as_str())) {
+        // "Ryan's office", "Clinton's campaign": an organisation word after a possessive name
+        // speaks for the one named
+        if head == "campaign" || organisation_kind(&head).is_some() {
+            let possessor = (start..end).filter(|&i| doc.is_capitalized(i) && (doc.word(i).ends_with("'s") || doc.word(i).ends_with("’s") || doc.word(i + 1) == "'s" || doc.word(i + 1) == "’s")).find_map(|i| {
+                let name = doc.word(i).trim_end_matches("'s").trim_end_matches("’s").to_string();
+                self.all.iter().position(|c| c.key.contains(&name))
+            });
+            if possessor.is_some() {
+                return possessor;
+            }
+        }
+        if head == "campaign" {
+            // "the campaign" is an organisation named so, else the campaign of the candidate last heard
+            return self.resolve_organisation(&head, &[], char_pos).or_else(|| self.latest(char_pos, &|c| c.label == "PER", &|c| c.last_salient_before(char_pos)).map(|(id, _)| id));
+        }
+        if let Some(kinds) = organisation_kind(&head) {
+            // else, for a word any organisation may go by, the one last named ("Monsanto ...
+            // the company said"); "the commission" or "the ministry" has a name of its own
+            let generic = matches!(head.as_str(), "company" | "firm" | "corporation" | "group" | "organization" | "organisation" | "foundation" | "union" | "coalition" | "alliance" | "association");
+            let latest_org = || self.latest(char_pos, &|c| c.label == "ORG" && !c.key.iter().any(|k| press().contains(&k.as_str())), &|c| c.last_salient_before(char_pos)).map(|(id, _)| id);
+            return self.resolve_organisation(&head, kinds, char_pos).or_else(|| generic.then(latest_org).flatten());
+        }
+        if !(is_role(&head) || DESCRIPTORS.contains(&head.as_str()) || PERSON_NOUNS.contains(&head.as_str()) || self.describes_someone(&head, char_pos)) {
             return None;
         }
-        let mut expanded: Vec<String> = Vec::new();
-        for w in &words {
-            expanded.extend(expand_role(w).into_iter().map(String::from));
-        }
-        if let Some(id) = self.resolve_nominal(&expanded, char_pos) {
+        if let Some(id) = self.resolve_person_description(&words, &head, char_pos) {
             return Some(id);
         }
         let modifiers: Vec<&String> = words.iter().filter(|w| !is_role(w) && **w != head).collect();
@@ -799,6 +868,47 @@ impl Clusters {
             [(top, id), (second, _), ..] if *top >= 2 * *second => Some(*id),
             _ => None,
         }
+    }
+
+    /// Does the article call a person named before `char_pos` `head` ("investor Mark Cuban",
+    /// "Ben Carson, a retired neurosurgeon,")?
+    fn describes_someone(&self, head: &str, char_pos: usize) -> bool {
+        self.all.iter().enumerate().any(|(id, c)| c.label == "PER" && c.mentions.first().is_some_and(|m| m.start < char_pos) && self.context_words.get(id).is_some_and(|ctx| ctx.iter().any(|w| w == head)))
+    }
+
+    /// The person a description fits best: one the article gave the description's head, as a
+    /// role ("Gov. Chris Christie" for "the governor") or a word beside a name ("investor Mark
+    /// Cuban" for "the investor"); among them, the one matching most of the other words
+    /// ("Republican nominee Donald Trump" for "the Republican presidential nominee"), then
+    /// the most recently salient.
+    fn resolve_person_description(&self, words: &[String], head: &str, char_pos: usize) -> Option<usize> {
+        let heads: Vec<&str> = expand_role(head);
+        let mut best: Option<(usize, f32, usize)> = None;
+        for (id, c) in self.all.iter().enumerate() {
+            if c.label != "PER" || c.mentions.first().is_none_or(|m| m.start >= char_pos) {
+                continue;
+            }
+            let ctx = self.context_words.get(id).map(Vec::as_slice).unwrap_or(&[]);
+            let said_of = |w: &str| ctx.iter().any(|x| x == w);
+            if !heads.iter().any(|h| c.roles.contains_key(*h) || said_of(h)) {
+                continue;
+            }
+            let mut score = 0.0;
+            for w in words {
+                for e in expand_role(w) {
+                    if let Some(weight) = c.roles.get(e) {
+                        score += if is_nationality(e) { 2.0 * weight } else { *weight };
+                    } else if said_of(e) {
+                        score += 1.0;
+                    }
+                }
+            }
+            let recency = c.last_salient.min(char_pos);
+            if best.is_none_or(|(_, s, r)| score > s || (score == s && recency > r)) {
+                best = Some((id, score, recency));
+            }
+        }
+        best.map(|(id, ..)| id)
     }
 
     /// Who issued a document the text quotes ("the statement said"): the one last heard, when
@@ -884,6 +994,13 @@ impl Clusters {
             // "it" is never a person: the organisation last named or heard
             PronounKind::Thing => latest(&org, &named),
         }
+    }
+
+    /// The person a sentence is about: the first one named in its main clause, outside quotes,
+    /// before `char_pos` (for a quote the sentence embeds without a cue: `Clinton supports
+    /// "appropriate pay raises"`).
+    pub fn subject_before(&self, sentence: usize, char_pos: usize) -> Option<usize> {
+        self.subjects.iter().find(|&&(s, pos, _)| s == sentence && pos < char_pos).map(|&(_, _, id)| id)
     }
 
     /// Records that cluster `id` spoke at `char_pos`.
