@@ -506,3 +506,15 @@ fn a_cueless_quote_inside_a_sentence_is_its_subjects() {
     let q = a.quotes.iter().find(|q| q.text.contains("cannot fix"));
     assert!(q.and_then(|q| q.speaker.as_ref()).is_none_or(|s| s.resolution != Resolution::Subject), "{q:?}");
 }
+
+#[test]
+fn a_capitalised_common_word_is_no_speaker() {
+    // "Instead" opens a sentence; the article writes "instead" elsewhere, so it names no one
+    let text = "The mayor skipped the vote and went fishing instead of working.\n\n\
+                Instead he told reporters that the bridge would open in May.\n\n\
+                Authorities said the road would stay closed until the inspection ends.";
+    let a = analyse(text, &[]);
+    assert!(a.speakers.iter().all(|c| c.name != "Instead"), "{:#?}", a.speakers);
+    let closed = a.quotes.iter().find(|q| q.text.contains("road would stay closed")).expect("the authorities' indirect quote");
+    assert_eq!(closed.speaker.as_ref().map(|s| s.text.as_str()), Some("Authorities"));
+}

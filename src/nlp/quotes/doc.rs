@@ -3,6 +3,7 @@
 use super::marks::{find_marked_quotes, MarkedQuote};
 use crate::nlp::segment::{ends_sentence, tokenize, Token, TokenKind};
 use crate::schema::Entity;
+use std::collections::HashSet;
 
 /// An article prepared for the rules. Every index is a token index unless named `char_*`.
 pub struct Doc {
@@ -28,6 +29,9 @@ pub struct Doc {
     pub entity_ending: Vec<Option<usize>>,
     /// Entity index covering a token.
     pub entity_at: Vec<Option<usize>>,
+    /// Words the article also writes in lower case ("instead", "hours"): a capitalised one
+    /// is a sentence's first word, not a name.
+    lowercase_words: HashSet<String>,
 }
 
 impl Doc {
@@ -105,7 +109,8 @@ impl Doc {
             ents.push((e.clone(), first, last));
         }
 
-        Self { chars, tokens, lower, sentence, sentences, quote_of, quotes, entities: ents, entity_starting, entity_ending, entity_at }
+        let lowercase_words = tokens.iter().zip(&lower).filter(|(t, _)| t.kind == TokenKind::Word && chars[t.start].is_lowercase()).map(|(_, w): (&Token, &String)| w.clone()).collect();
+        Self { chars, tokens, lower, sentence, sentences, quote_of, quotes, entities: ents, entity_starting, entity_ending, entity_at, lowercase_words }
     }
 
     /// Text of tokens `[start, end)`, as in the article.
@@ -134,6 +139,11 @@ impl Doc {
     /// Does token `i` start with an upper-case letter?
     pub fn is_capitalized(&self, i: usize) -> bool {
         self.tokens.get(i).is_some_and(|t| t.kind == TokenKind::Word && self.chars[t.start].is_uppercase())
+    }
+
+    /// Is the word at `i` one the article also writes in lower case?
+    pub fn is_common_word(&self, i: usize) -> bool {
+        self.lowercase_words.contains(self.word(i))
     }
 
     /// Lowercase word at `i`, or "" past the end.

@@ -94,7 +94,12 @@ const DOCUMENTS: &[&str] = &["statement", "ad", "advert", "advertisement", "clip
 const OPINION_PIECES: &[&str] = &["editorial", "report", "piece", "article", "story", "op-ed", "survey", "poll", "study", "ruling", "filing", "complaint", "lawsuit", "headline", "book", "document", "decision", "order", "opinion"];
 
 /// Plural or generic descriptions that name nobody in particular.
-const GENERIC: &[&str] = &["officials", "sources", "source", "experts", "analysts", "critics", "supporters", "residents", "voters", "witnesses", "aides", "observers", "people", "officers", "lawmakers", "workers", "employees", "democrats", "republicans", "leaders", "economists", "reporters", "members"];
+const GENERIC: &[&str] = &[
+    "officials", "sources", "source", "experts", "analysts", "critics", "supporters", "residents", "voters", "witnesses", "aides", "observers",
+    "people", "officers", "lawmakers", "workers", "employees", "democrats", "republicans", "leaders", "economists", "reporters", "members",
+    "authorities", "prosecutors", "investigators", "researchers", "scientists", "doctors", "activists", "advocates", "protesters", "opponents",
+    "conservatives", "liberals", "pollsters", "strategists", "diplomats",
+];
 
 impl Doc {
     /// The mention whose last token is `end - 1`, looking left from a cue.
@@ -317,7 +322,7 @@ impl Doc {
             start -= 1;
         }
         let first_of_sentence = self.sentences[self.sentence[last]].0 == start;
-        if first_of_sentence && end - start == 1 && is_function_word(self.word(start)) {
+        if end - start == 1 && ((first_of_sentence && is_function_word(self.word(start))) || self.is_common_word(start)) {
             return None;
         }
         if self.entities.iter().any(|(_, s, e)| *s <= last && last < *e) {
@@ -419,7 +424,7 @@ impl Doc {
         while end < self.tokens.len() && self.is_capitalized(end) && self.sentence[end] == self.sentence[start] && end - start < 4 {
             end += 1;
         }
-        (end > start && !is_function_word(self.word(start))).then_some(end)
+        (end > start && !is_function_word(self.word(start)) && !(end - start == 1 && self.is_common_word(start))).then_some(end)
     }
 }
 
