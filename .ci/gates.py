@@ -26,11 +26,11 @@ ENFORCED = {
     ("direct", "f1"): 0.975,
     ("precision",): 0.92,
     ("indirect", "recall"): 0.63,
-    ("speaker", "accuracy"): 0.91,
-    ("speaker", "name_acc"): 0.92,
+    ("speaker", "accuracy"): 0.92,
+    ("speaker", "name_acc"): 0.94,  # issue #10's bar, met
     ("speaker", "pronoun_acc"): 0.92,
     ("speaker", "nominal_acc"): 0.25,
-    ("speaker", "indirect", "accuracy"): 0.83,
+    ("speaker", "indirect", "accuracy"): 0.84,
 }
 # issue #10's bars: reported, not yet enforced
 TARGETS = {
