@@ -14,7 +14,8 @@ mod tagged;
 
 use doc::Doc;
 use rules::{direct_attributions, indirect_attributions, Attribution};
-use speakers::{cluster_id, resolution_of, Clusters, MentionKind};
+use lexicon::pronoun_kind;
+use speakers::{cluster_id, main_clause_start, resolution_of, Clusters, MentionKind};
 use tagged::tagged_attributions;
 
 use crate::nlp::ner::RoleSpan;
@@ -118,6 +119,16 @@ fn sentence_subject(doc: &Doc, clusters: &mut Clusters, a: &Attribution, min_wor
     }
     let open = doc.tokens.partition_point(|t| t.end <= a.start).checked_sub(1)?;
     let sentence = doc.sentence[open];
+    // "He criticized the plan and said it \"cannot fix what it broke\"": the pronoun's referent
+    let (s_start, s_end) = doc.sentences[sentence];
+    let clause = main_clause_start(doc, s_start, s_end);
+    if clause < open && doc.quote_of[clause].is_none() && matches!(doc.word(clause), "he" | "she") {
+        let kind = pronoun_kind(doc.word(clause))?;
+        let (start, end) = doc.char_span(clause, clause + 1);
+        let id = clusters.resolve_pronoun(kind, start, sentence)?;
+        clusters.spoke(id, start);
+        return Some(Speaker { name: clusters.all[id].name.clone(), text: doc.span_text(clause, clause + 1), start, end, entity: Some(cluster_id(id)), resolution: Resolution::Subject });
+    }
     let id = clusters.subject_before(sentence, doc.tokens[open].start)?;
     let mention = clusters.all[id].mentions.iter().filter(|m| m.start < doc.tokens[open].start).max_by_key(|m| m.start)?.clone();
     // "He criticized Clinton's record": a pronoun before the name is the subject
