@@ -377,7 +377,7 @@ impl Doc {
         let start = self.determiner_before(start, last).unwrap_or(start);
         let mut words = Vec::new();
         for i in start..end {
-            let w = self.word(i).trim_end_matches("'s").trim_end_matches("’s").to_string();
+            let w = without_possessive(self.word(i)).to_string();
             if is_role(&w) {
                 words.extend(expand_role(&w).into_iter().map(String::from));
             } else if is_nationality(&w) {
@@ -426,6 +426,11 @@ impl Doc {
         }
         (end > start && !is_function_word(self.word(start)) && !(end - start == 1 && self.is_common_word(start))).then_some(end)
     }
+}
+
+/// "Ryan's" -> "Ryan", "Clinton’s" -> "Clinton".
+fn without_possessive(word: &str) -> &str {
+    word.trim_end_matches("'s").trim_end_matches("’s")
 }
 
 /// "he’s" -> "he", "they'll" -> "they".
@@ -554,7 +559,7 @@ impl Clusters {
             .iter()
             .map(|c| {
                 let mut words = Vec::new();
-                let plain = |i: usize| doc.word(i).trim_end_matches("'s").trim_end_matches("’s").to_string();
+                let plain = |i: usize| without_possessive(doc.word(i)).to_string();
                 for m in &c.mentions {
                     let t = doc.tokens.partition_point(|t| t.end <= m.start);
                     for i in t.saturating_sub(3)..t {
@@ -760,20 +765,22 @@ impl Clusters {
 
     /// The best cluster for a nominal mention at `char_pos`, by role overlap, then recency.
     pub fn resolve_nominal(&self, words: &[String], char_pos: usize) -> Option<usize> {
+        self.best_person(char_pos, true, |_, c| {
+            let score: f32 = words.iter().filter_map(|w| c.role_weight(w)).sum();
+            (score > 0.0).then_some(score)
+        })
+    }
+
+    /// Among the people named before `char_pos` (or at it, when `at_too`), the one `score`
+    /// rates highest, then the most recently salient; `score` returns None to pass one over.
+    fn best_person(&self, char_pos: usize, at_too: bool, score: impl Fn(usize, &Cluster) -> Option<f32>) -> Option<usize> {
         let mut best: Option<(usize, f32, usize)> = None;
         for (id, c) in self.all.iter().enumerate() {
-            if c.label != "PER" || c.mentions.first().is_none_or(|m| m.start > char_pos) {
+            let named_before = c.mentions.first().is_some_and(|m| m.start < char_pos || (at_too && m.start == char_pos));
+            if c.label != "PER" || !named_before {
                 continue;
             }
-            let mut score = 0.0;
-            for w in words {
-                if let Some(weight) = c.roles.get(w) {
-                    score += if is_nationality(w) { 2.0 * weight } else { *weight };
-                }
-            }
-            if score <= 0.0 {
-                continue;
-            }
+            let Some(score) = score(id, c) else { continue };
             let recency = c.last_salient.min(char_pos);
             if best.is_none_or(|(_, s, r)| score > s || (score == s && recency > r)) {
                 best = Some((id, score, recency));
@@ -804,7 +811,7 @@ impl Clusters {
         }
         let words: Vec<String> = (start..end)
             .filter(|&i| doc.is_word(i))
-            .map(|i| doc.word(i).trim_end_matches("'s").trim_end_matches("’s").to_string())
+            .map(|i| without_possessive(doc.word(i)).to_string())
             .filter(|w| !DETERMINERS.contains(&w.as_str()) && !w.is_empty())
             .collect();
         let head = words.last()?.clone();
@@ -823,7 +830,7 @@ impl Clusters {
         // speaks for the one named
         if head == "campaign" || organisation_kind(&head).is_some() {
             let possessor = (start..end).filter(|&i| doc.is_capitalized(i) && (doc.word(i).ends_with("'s") || doc.word(i).ends_with("’s") || doc.word(i + 1) == "'s" || doc.word(i + 1) == "’s")).find_map(|i| {
-                let name = doc.word(i).trim_end_matches("'s").trim_end_matches("’s").to_string();
+                let name = without_possessive(doc.word(i)).to_string();
                 self.all.iter().position(|c| c.key.contains(&name))
             });
             if possessor.is_some() {
@@ -888,32 +895,15 @@ impl Clusters {
     /// the most recently salient.
     fn resolve_person_description(&self, words: &[String], head: &str, char_pos: usize) -> Option<usize> {
         let heads: Vec<&str> = expand_role(head);
-        let mut best: Option<(usize, f32, usize)> = None;
-        for (id, c) in self.all.iter().enumerate() {
-            if c.label != "PER" || c.mentions.first().is_none_or(|m| m.start >= char_pos) {
-                continue;
-            }
+        self.best_person(char_pos, false, |id, c| {
             let ctx = self.context_words.get(id).map(Vec::as_slice).unwrap_or(&[]);
             let said_of = |w: &str| ctx.iter().any(|x| x == w);
             if !heads.iter().any(|h| c.roles.contains_key(*h) || said_of(h)) {
-                continue;
+                return None;
             }
-            let mut score = 0.0;
-            for w in words {
-                for e in expand_role(w) {
-                    if let Some(weight) = c.roles.get(e) {
-                        score += if is_nationality(e) { 2.0 * weight } else { *weight };
-                    } else if said_of(e) {
-                        score += 1.0;
-                    }
-                }
-            }
-            let recency = c.last_salient.min(char_pos);
-            if best.is_none_or(|(_, s, r)| score > s || (score == s && recency > r)) {
-                best = Some((id, score, recency));
-            }
-        }
-        best.map(|(id, ..)| id)
+            let words = words.iter().flat_map(|w| expand_role(w));
+            Some(words.map(|e| c.role_weight(e).unwrap_or(if said_of(e) { 1.0 } else { 0.0 })).sum())
+        })
     }
 
     /// Who issued a document the text quotes ("the statement said"): the one last heard, when
@@ -1030,6 +1020,12 @@ impl Clusters {
 }
 
 impl Cluster {
+    /// How much role word `word` ties a description to the cluster: its weight in `roles`,
+    /// doubled for a nationality ("the Russian FM"), or None when the cluster lacks it.
+    fn role_weight(&self, word: &str) -> Option<f32> {
+        self.roles.get(word).map(|weight| if is_nationality(word) { 2.0 * weight } else { *weight })
+    }
+
     /// Latest position before `char_pos` where the cluster was named or spoke.
     fn last_salient_before(&self, char_pos: usize) -> Option<usize> {
         let named = self.mentions.iter().filter(|m| m.start < char_pos).map(|m| m.start).max();
@@ -1087,7 +1083,7 @@ impl Doc {
 fn name_key(doc: &Doc, start: usize, end: usize) -> Vec<String> {
     (start..end)
         .filter(|&i| doc.is_word(i))
-        .map(|i| doc.word(i).trim_end_matches("'s").trim_end_matches("’s").to_string())
+        .map(|i| without_possessive(doc.word(i)).to_string())
         .filter(|w| !HONORIFICS.contains(&w.as_str()))
         .collect()
 }
@@ -1105,7 +1101,7 @@ fn strip_honorifics(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
     let skip = words.iter().take_while(|w| HONORIFICS.contains(&w.to_lowercase().as_str()) && words.len() > 1).count();
     let kept = words[skip.min(words.len().saturating_sub(1))..].join(" ");
-    kept.trim_end_matches("'s").trim_end_matches("’s").to_string()
+    without_possessive(&kept).to_string()
 }
 
 /// Titles written next to a name: before it ("Foreign Minister", "his Russian counterpart")
@@ -1116,7 +1112,7 @@ fn titles_around(doc: &Doc, start: usize, end: usize) -> (Vec<String>, Vec<Strin
     let mut first = start;
     while first > 0 && start - first < 5 {
         let w = doc.word(first - 1);
-        if doc.is_word(first - 1) && doc.quote_of[first - 1].is_none() && (is_role(w) || is_nationality(w) || demonym(w.trim_end_matches("'s").trim_end_matches("’s")).is_some()) {
+        if doc.is_word(first - 1) && doc.quote_of[first - 1].is_none() && (is_role(w) || is_nationality(w) || demonym(without_possessive(w)).is_some()) {
             first -= 1;
         } else {
             break;
@@ -1143,7 +1139,7 @@ fn titles_around(doc: &Doc, start: usize, end: usize) -> (Vec<String>, Vec<Strin
 fn role_words(doc: &Doc, start: usize, end: usize) -> Vec<String> {
     let mut out = Vec::new();
     for i in start..end {
-        let w = doc.word(i).trim_end_matches("'s").trim_end_matches("’s");
+        let w = without_possessive(doc.word(i));
         if is_role(w) {
             out.extend(expand_role(w).into_iter().map(String::from));
         } else if is_nationality(w) {
