@@ -445,7 +445,20 @@ pub fn committed(group: &str, topic: &str, partitions: i32) -> HashMap<i32, i64>
     for p in 0..partitions {
         tpl.add_partition(topic, p);
     }
-    let committed = consumer.committed_offsets(tpl, Duration::from_secs(10)).expect("committed offsets");
+    // a broker that has just started may answer "not coordinator" while the group coordinator
+    // loads: ask again for a while, then fail with the last error
+    let mut attempts = 0;
+    let committed = loop {
+        match consumer.committed_offsets(tpl.clone(), Duration::from_secs(10)) {
+            Ok(committed) => break committed,
+            Err(e) if attempts < 20 => {
+                attempts += 1;
+                eprintln!("committed offsets: {e}; asking again");
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            Err(e) => panic!("committed offsets of group {group}: {e}"),
+        }
+    };
     committed
         .elements()
         .iter()
