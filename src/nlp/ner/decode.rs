@@ -20,6 +20,60 @@ pub struct WordPrediction {
     pub score: f32,
 }
 
+/// The most probable label sequence that is valid BIO: an `I-X` only after `B-X` or `I-X`
+/// (Viterbi over the words' label distributions, `dists[word][label]`). Picking each word's
+/// argmax alone lets one unsure word split a name ("B-ORG I-LOC I-ORG") or open one with an
+/// `I-`; the whole sequence decides instead. Returns each word's label and its probability.
+pub fn constrained_labels(labels: &[String], dists: &[Vec<f32>]) -> Vec<(usize, f32)> {
+    let n = labels.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    // allowed[p][c]: label c may follow label p; `opens[c]`: c may start a sequence
+    let inside = |l: &str| l.strip_prefix("I-").map(str::to_string);
+    let opens: Vec<bool> = labels.iter().map(|l| inside(l).is_none()).collect();
+    let allowed: Vec<Vec<bool>> = labels
+        .iter()
+        .map(|prev| {
+            labels
+                .iter()
+                .map(|cur| match inside(cur) {
+                    Some(kind) => prev.strip_prefix("B-").or_else(|| prev.strip_prefix("I-")) == Some(kind.as_str()),
+                    None => true,
+                })
+                .collect()
+        })
+        .collect();
+    let log = |p: f32| p.max(1e-12).ln();
+    let mut score: Vec<f32> = (0..n).map(|c| if opens[c] { dists.first().map_or(0.0, |d| log(d.get(c).copied().unwrap_or(0.0))) } else { f32::NEG_INFINITY }).collect();
+    let mut back: Vec<Vec<usize>> = Vec::with_capacity(dists.len());
+    for dist in dists.iter().skip(1) {
+        let mut next = vec![f32::NEG_INFINITY; n];
+        let mut from = vec![0; n];
+        for c in 0..n {
+            let emit = log(dist.get(c).copied().unwrap_or(0.0));
+            for p in 0..n {
+                if allowed[p][c] && score[p] + emit > next[c] {
+                    next[c] = score[p] + emit;
+                    from[c] = p;
+                }
+            }
+        }
+        back.push(from);
+        score = next;
+    }
+    if dists.is_empty() {
+        return Vec::new();
+    }
+    let mut best = (0..n).fold(0, |b, c| if score[c] > score[b] { c } else { b });
+    let mut path = vec![best; dists.len()];
+    for (i, from) in back.iter().enumerate().rev() {
+        best = from[best];
+        path[i] = best;
+    }
+    path.iter().zip(dists).map(|(&c, d)| (c, d.get(c).copied().unwrap_or(0.0))).collect()
+}
+
 /// Entities from word predictions in text order.
 pub fn decode_entities(text: &str, index: &CharIndex, words: &[WordPrediction]) -> Vec<Entity> {
     let mut entities = Vec::new();
@@ -100,6 +154,33 @@ mod tests {
         let text = "Kazakhstan Russia";
         let ents = decode_entities(text, &CharIndex::new(text), &words(text, &["B-LOC", "B-LOC"]));
         assert_eq!(ents.len(), 2);
+    }
+
+    fn labels() -> Vec<String> {
+        ["O", "B-PER", "I-PER", "B-ORG", "I-ORG"].iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn constrained_labels_never_open_with_i_or_switch_type_inside() {
+        // argmax alone would read I-PER, then I-ORG after B-PER
+        let dists = vec![
+            vec![0.1, 0.35, 0.45, 0.05, 0.05],
+            vec![0.05, 0.05, 0.4, 0.05, 0.45],
+        ];
+        let got: Vec<usize> = constrained_labels(&labels(), &dists).into_iter().map(|(l, _)| l).collect();
+        assert_eq!(got, vec![1, 2]);
+    }
+
+    #[test]
+    fn constrained_labels_keep_a_confident_valid_argmax() {
+        let dists = vec![
+            vec![0.9, 0.05, 0.02, 0.02, 0.01],
+            vec![0.1, 0.05, 0.02, 0.8, 0.03],
+            vec![0.1, 0.02, 0.02, 0.06, 0.8],
+        ];
+        let got: Vec<usize> = constrained_labels(&labels(), &dists).into_iter().map(|(l, _)| l).collect();
+        assert_eq!(got, vec![0, 3, 4]);
+        assert!(constrained_labels(&labels(), &[]).is_empty());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use tokenizers::Tokenizer;
 use super::attribution::{decode_roles, RoleSpan, TokenTag};
 use super::casing::casing_class;
 use super::words::conll_words;
-use super::decode::{decode_entities, WordPrediction};
+use super::decode::{constrained_labels, decode_entities, WordPrediction};
 use super::windows::{owning_windows, plan_windows, Window};
 use super::{NerError, TokenClassifier, TokenScores, WindowBatch};
 use crate::nlp::text::CharIndex;
@@ -266,25 +266,30 @@ impl NerModel {
     }
 
     fn entities(&self, text: &str, enc: &Encoded, windows: &[Window], owner: &[usize], probs: &[Vec<Vec<f32>>]) -> Vec<Entity> {
-        let mut words: Vec<WordPrediction> = Vec::new();
+        // a word takes the distribution of its first wordpiece, as in training
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut dists: Vec<Vec<f32>> = Vec::new();
         let mut last_word = None;
         for token in 0..enc.ids.len() {
-            // a word takes the label of its first wordpiece, as in training
             let Some(word) = enc.word_of[token] else { continue };
             if last_word == Some(word) {
                 continue;
             }
             last_word = Some(word);
             let window = owner[token];
-            let (label, score) = argmax(&probs[window][token - windows[window].start]);
-            let (byte_start, byte_end) = enc.words[word];
-            words.push(WordPrediction {
+            spans.push(enc.words[word]);
+            dists.push(probs[window][token - windows[window].start].clone());
+        }
+        let words: Vec<WordPrediction> = constrained_labels(&self.config.labels, &dists)
+            .into_iter()
+            .zip(spans)
+            .map(|((label, score), (byte_start, byte_end))| WordPrediction {
                 byte_start,
                 byte_end,
                 label: self.config.labels.get(label).cloned().unwrap_or_else(|| "O".into()),
                 score,
-            });
-        }
+            })
+            .collect();
         let mut entities = decode_entities(text, &CharIndex::new(text), &words);
         apply_news_priors(text, &mut entities);
         entities
