@@ -55,7 +55,7 @@ fn assert_offsets(text: &str, a: &QuoteAnalysis) {
 
 #[test]
 fn every_mark_style_with_an_inverted_or_plain_cue() {
-    for (open, close) in [("\"", "\""), ("“", "”"), ("«", "»"), ("„", "“"), ("‚", "‘"), ("‘", "’"), ("‹", "›"), ("「", "」")] {
+    for (open, close) in [("\"", "\""), ("“", "”"), ("«", "»"), ("„", "“"), ("‚", "‘"), ("‘", "’"), ("‹", "›"), ("「", "」"), ("''", "''")] {
         let text = format!("Rain fell all day. {open}The harbour will stay closed until the storm passes,{close} said Petra Novak. Ships waited.");
         let a = analyse(&text, &[("Petra Novak", "PER")]);
         assert_offsets(&text, &a);
@@ -519,4 +519,14 @@ fn a_capitalised_common_word_is_no_speaker() {
     assert!(a.speakers.iter().all(|c| c.name != "Instead"), "{:#?}", a.speakers);
     let closed = a.quotes.iter().find(|q| q.text.contains("road would stay closed")).expect("the authorities' indirect quote");
     assert_eq!(closed.speaker.as_ref().map(|s| s.text.as_str()), Some("Authorities"));
+}
+
+#[test]
+fn two_apostrophes_quote_across_a_cue_and_a_paragraph() {
+    let text = "The mayor spoke first. ''The bridge opens in May. It's paid for,'' Mayor Ana Ruiz said.\n\nCritics were unmoved. ''We've heard that before,'' said Tom Hale, who leads the residents' group.";
+    let a = analyse(text, &[("Ana Ruiz", "PER"), ("Tom Hale", "PER")]);
+    assert_offsets(text, &a);
+    let (q, s) = quote_and_speaker(&a, "bridge opens");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("The bridge opens in May. It's paid for,", "Ana Ruiz"));
+    assert_eq!(quote(&a, "heard that before"), (QuoteKind::Direct, "Tom Hale".into(), Resolution::Explicit));
 }

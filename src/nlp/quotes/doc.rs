@@ -55,6 +55,10 @@ impl Doc {
             while close_tok < n && tokens[close_tok].start < q.close {
                 close_tok += 1;
             }
+            // a two-character mark (`''`) is two tokens: the quote ends at its last
+            if q.width == 2 && tokens.get(close_tok + 1).is_some_and(|t| t.start == q.close + 1) {
+                close_tok += 1;
+            }
             if open_tok >= n || close_tok >= n {
                 continue;
             }

@@ -4,7 +4,9 @@
 //! the same mark (the convention for quotes over several paragraphs); a mark left open is
 //! dropped at the paragraph's end, so an unbalanced mark never swallows the rest of the
 //! article. Marks of another style inside an open quote are nested quotes and stay inside it.
-//! `’` between letters is an apostrophe, never a closing mark.
+//! `’` between letters is an apostrophe, never a closing mark. Two straight apostrophes
+//! (`''It's anti-reform,'' he said`, the typewriter double quote of some newsrooms' feeds) are
+//! one mark.
 
 /// A quotation found between marks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,13 +19,42 @@ pub struct MarkedQuote {
     pub first_paragraph: usize,
     /// Number of paragraphs the quote spans (1 for most).
     pub paragraphs: usize,
+    /// Code points of each mark: 1, or 2 for `''`.
+    pub width: usize,
 }
 
 impl MarkedQuote {
     /// First code point of the content.
     pub fn content_start(&self) -> usize {
-        self.open + 1
+        self.open + self.width
     }
+}
+
+/// Stands for a `''` pair in the scan: its first apostrophe becomes this mark, the second
+/// [`PAIRED`], which the scan steps over (private-use code points, never in the view's output).
+const DOUBLE_APOSTROPHE: char = '\u{E000}';
+const PAIRED: char = '\u{E001}';
+
+/// The text as the scan sees it: every `''` (not part of a longer run) as one mark.
+fn scan_view(chars: &[char]) -> Vec<char> {
+    let mut view = chars.to_vec();
+    let mut i = 0;
+    while i + 1 < view.len() {
+        let pair = chars[i] == '\'' && chars[i + 1] == '\'';
+        let run = chars.get(i + 2) == Some(&'\'') || (i > 0 && chars[i - 1] == '\'');
+        if pair && !run {
+            view[i] = DOUBLE_APOSTROPHE;
+            view[i + 1] = PAIRED;
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    view
+}
+
+fn width_at(chars: &[char], i: usize) -> usize {
+    if chars[i] == DOUBLE_APOSTROPHE { 2 } else { 1 }
 }
 
 /// The closing mark that matches an opening one, if `c` can open a quote.
@@ -31,6 +62,7 @@ fn closer_of(c: char) -> Option<&'static [char]> {
     Some(match c {
         '“' => &['”', '“'],
         '"' => &['"'],
+        DOUBLE_APOSTROPHE => &[DOUBLE_APOSTROPHE],
         '«' => &['»'],
         '„' => &['“', '”'],
         '‚' => &['‘', '’'],
@@ -47,12 +79,12 @@ fn closer_of(c: char) -> Option<&'static [char]> {
 fn can_open(chars: &[char], i: usize) -> bool {
     let c = chars[i];
     let before = if i == 0 { ' ' } else { chars[i - 1] };
-    let after = chars.get(i + 1).copied().unwrap_or(' ');
+    let after = chars.get(i + width_at(chars, i)).copied().unwrap_or(' ');
     if after.is_whitespace() {
         return false;
     }
     match c {
-        '"' | '‘' | '‚' | '»' => before.is_whitespace() || matches!(before, '(' | '[' | '—' | '–' | '-' | ':' | '“' | '«' | '"'),
+        '"' | '‘' | '‚' | '»' | DOUBLE_APOSTROPHE => before.is_whitespace() || matches!(before, '(' | '[' | '—' | '–' | '-' | ':' | '“' | '«' | '"'),
         _ => true,
     }
 }
@@ -61,20 +93,22 @@ fn can_open(chars: &[char], i: usize) -> bool {
 fn can_close(chars: &[char], i: usize, opener: char) -> bool {
     let c = chars[i];
     let before = if i == 0 { ' ' } else { chars[i - 1] };
-    let after = chars.get(i + 1).copied().unwrap_or(' ');
+    let after = chars.get(i + width_at(chars, i)).copied().unwrap_or(' ');
     if c == '’' || c == '‘' && opener == '‚' {
         // an apostrophe sits between letters (don’t) or ends a plural possessive (countries’ ties):
         // accept a closing single mark only before a non-letter, after a non-space
         return !after.is_alphanumeric() && !before.is_whitespace();
     }
-    if c == '"' {
+    if c == '"' || c == DOUBLE_APOSTROPHE {
         return !before.is_whitespace() || after.is_whitespace() || after.is_ascii_punctuation();
     }
     true
 }
 
 /// Direct quotations in `chars`, in text order (paragraphs end at `\n`).
-pub fn find_marked_quotes(chars: &[char]) -> Vec<MarkedQuote> {
+pub fn find_marked_quotes(text: &[char]) -> Vec<MarkedQuote> {
+    let view = scan_view(text);
+    let chars = view.as_slice();
     let mut quotes = Vec::new();
     let mut paragraph = 0;
     // the open outer quote: (opener char, position, first paragraph, paragraphs)
@@ -84,6 +118,10 @@ pub fn find_marked_quotes(chars: &[char]) -> Vec<MarkedQuote> {
     let n = chars.len();
     while i < n {
         let c = chars[i];
+        if c == PAIRED {
+            i += 1;
+            continue;
+        }
         if c == '\n' {
             if let Some((opener, pos, first, paras)) = open {
                 // does the next paragraph reopen the same mark?
@@ -112,8 +150,9 @@ pub fn find_marked_quotes(chars: &[char]) -> Vec<MarkedQuote> {
                         nested = None;
                     }
                 } else if closer_of(opener).is_some_and(|cl| cl.contains(&c)) && can_close(chars, i, opener) {
-                    if i > pos + 1 {
-                        quotes.push(MarkedQuote { open: pos, close: i, first_paragraph: first, paragraphs: paras });
+                    let width = width_at(chars, pos);
+                    if i > pos + width {
+                        quotes.push(MarkedQuote { open: pos, close: i, first_paragraph: first, paragraphs: paras, width });
                     }
                     open = None;
                 } else if c != opener && closer_of(c).is_some() && can_open(chars, i) && c != '’' {
@@ -154,6 +193,13 @@ mod tests {
         ] {
             assert_eq!(contents(text), vec![inner.to_string()], "{text}");
         }
+    }
+
+    #[test]
+    fn two_apostrophes_are_one_double_mark() {
+        assert_eq!(contents("''It's anti-reform. She's layering it on,'' Ms. Vane said."), ["It's anti-reform. She's layering it on,"]);
+        assert_eq!(contents("He called it ''smart'' and ''It won't last the year,'' he said."), ["smart", "It won't last the year,"]);
+        assert!(contents("The runners' and the walkers' '' results").is_empty());
     }
 
     #[test]
