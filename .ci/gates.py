@@ -25,7 +25,7 @@ NER_F1 = 0.93
 ENFORCED = {
     ("direct", "f1"): 0.975,
     ("precision",): 0.92,
-    ("indirect", "recall"): 0.63,
+    ("indirect", "recall"): 0.69,  # measured 0.697 since two-apostrophe quotes (2026-12-02)
     ("speaker", "accuracy"): 0.92,
     ("speaker", "name_acc"): 0.94,  # issue #10's bar, met
     ("speaker", "pronoun_acc"): 0.92,

@@ -530,3 +530,14 @@ fn two_apostrophes_quote_across_a_cue_and_a_paragraph() {
     assert_eq!((q.text.as_str(), s.name.as_str()), ("The bridge opens in May. It's paid for,", "Ana Ruiz"));
     assert_eq!(quote(&a, "heard that before"), (QuoteKind::Direct, "Tom Hale".into(), Resolution::Explicit));
 }
+
+#[test]
+fn unnamed_sources_have_no_name_but_institutions_and_named_descriptions_do() {
+    let text = "The plant will close in June, a spokeswoman said on Monday. The ministry said the jobs would move north. A new report by Harbour Watch said the port was losing money.";
+    let a = analyse(text, &[("Harbour Watch", "ORG")]);
+    assert_offsets(text, &a);
+    let (_, s) = quote_and_speaker(&a, "plant will close");
+    assert_eq!((s.name.as_str(), s.text.as_str(), s.resolution), ("", "a spokeswoman", Resolution::Unresolved));
+    assert_eq!(quote(&a, "jobs would move").1, "The ministry");
+    assert_eq!(quote(&a, "port was losing").1, "Harbour Watch");
+}

@@ -17,7 +17,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// Version of the event layout. Bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// 2: `speaker.name` is empty for an unnamed source ("a spokeswoman", "officials"; resolution
+/// `unresolved`), where version 1 repeated the mention.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One raw news article, as producers write it to the input topic (JSON object).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -150,7 +153,9 @@ pub enum Resolution {
 /// The speaker of one quote.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Speaker {
-    /// Canonical name of the speaker's cluster (the fullest name seen), or the mention itself.
+    /// Canonical name of the speaker's cluster (the fullest name seen). Empty for an unnamed
+    /// source ("a spokeswoman", "officials": resolution `unresolved`, the words in `text`),
+    /// except an institution nobody named ("the ministry", "police"), which goes by its words.
     pub name: String,
     /// The mention the cue attaches to ("he", "the Minister", "Lavrov"), equal to `text[start:end]`.
     pub text: String,

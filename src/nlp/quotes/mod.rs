@@ -15,7 +15,7 @@ mod tagged;
 use doc::Doc;
 use rules::{direct_attributions, indirect_attributions, Attribution};
 use lexicon::pronoun_kind;
-use speakers::{cluster_id, main_clause_start, resolution_of, Clusters, MentionKind};
+use speakers::{cluster_id, describes_an_institution, main_clause_start, resolution_of, Clusters, MentionKind};
 use tagged::tagged_attributions;
 
 use crate::nlp::ner::RoleSpan;
@@ -158,6 +158,12 @@ fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speake
             }
         }
     };
+    // a description that resolved to nobody but holds a name speaks for the one named
+    let id = id.or_else(|| {
+        let MentionKind::Nominal { .. } = mention.kind else { return None };
+        let (first, last, label) = doc.named_inside(mention.start, mention.end)?;
+        Some(clusters.add_name(doc, first, last, label))
+    });
     let mut resolution = resolution_of(mention);
     let name = match id {
         Some(id) => {
@@ -169,8 +175,10 @@ fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speake
             c.name.clone()
         }
         None => {
+            // an unnamed source ("a spokeswoman", "officials"): no name, the mention stays in
+            // `text`; an institution nobody named ("the ministry") goes by its description
             resolution = Resolution::Unresolved;
-            text.clone()
+            if describes_an_institution(&text) { text.clone() } else { String::new() }
         }
     };
     Some(Speaker { name, text, start, end, entity: id.map(cluster_id), resolution })

@@ -80,9 +80,17 @@ fn organisation_kind(head: &str) -> Option<&'static [&'static str]> {
         "police" => &["police", "pd", "nypd", "lapd", "sheriff"],
         "agency" | "department" | "ministry" | "commission" | "committee" | "council" | "court" | "board" | "bureau" | "office"
         | "party" | "administration" | "government" | "campaign" | "organization" | "organisation" | "foundation" | "institute"
-        | "university" | "pollster" | "coalition" | "alliance" | "association" | "league" => &[],
+        | "university" | "pollster" | "coalition" | "alliance" | "association" | "league" | "fund" | "team" => &[],
         _ => return None,
     })
+}
+
+/// Does a description that resolved to nobody still denote an institution ("the ministry",
+/// "police")? Then its words are the best name there is; a person or group left unnamed ("a
+/// spokeswoman", "officials") gets none.
+pub fn describes_an_institution(description: &str) -> bool {
+    let head = description.split_whitespace().last().map(|w| without_possessive(&w.to_lowercase()).to_string()).unwrap_or_default();
+    head == "campaign" || organisation_kind(&head).is_some()
 }
 
 /// What someone issued and that "says" for them ("the statement said", "the ad claims").
@@ -102,6 +110,16 @@ const GENERIC: &[&str] = &[
 ];
 
 impl Doc {
+    /// The last person or organisation named inside tokens `[start, end)`, as (first token,
+    /// end token, label): the one a description holds ("a new report by Politico", "the
+    /// conservative-leaning Tax Foundation").
+    pub fn named_inside(&self, start: usize, end: usize) -> Option<(usize, usize, &'static str)> {
+        self.entities.iter().rev().find_map(|(e, first, last)| {
+            let label = speaker_label(&e.label)?;
+            (*first >= start && *last <= end).then_some((*first, *last, label))
+        })
+    }
+
     /// The mention whose last token is `end - 1`, looking left from a cue.
     pub fn mention_ending_at(&self, end: usize) -> Option<Mention> {
         if end == 0 {
