@@ -541,3 +541,12 @@ fn unnamed_sources_have_no_name_but_institutions_and_named_descriptions_do() {
     assert_eq!(quote(&a, "jobs would move").1, "The ministry");
     assert_eq!(quote(&a, "port was losing").1, "Harbour Watch");
 }
+
+#[test]
+fn a_name_before_a_role_qualifies_the_person_named_after_it() {
+    let text = "“We will carry the state by ten points,” said Moss campaign manager Dana Kirk. “The turnout will decide it,” said Moss’s senior field aide Omar Bell.";
+    let a = analyse(text, &[("Moss", "PER"), ("Dana Kirk", "PER"), ("Moss’s", "PER"), ("Omar Bell", "PER")]);
+    assert_offsets(text, &a);
+    assert_eq!(quote(&a, "carry the state").1, "Dana Kirk");
+    assert_eq!(quote(&a, "turnout will decide").1, "Omar Bell");
+}

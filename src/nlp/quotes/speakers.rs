@@ -58,6 +58,7 @@ const DESCRIPTORS: &[&str] = &[
     "widow", "widower", "veteran", "mother", "father", "son", "daughter", "wife", "husband", "brother", "sister", "student",
     "teacher", "nurse", "actor", "actress", "singer", "comedian", "columnist", "commentator", "correspondent", "writer",
     "blogger", "historian", "economist", "survivor", "del.", "del", "fellow", "organizer", "organiser", "protester",
+    "ally", "moderator", "constituent", "operative", "surrogate", "confidant", "friend", "consultant", "pundit",
 ];
 
 /// Words that open a description used as a speaker.
@@ -195,11 +196,10 @@ impl Doc {
             if let Some(e) = self.entity_starting[i].filter(|&e| !self.names_nobody(i, self.entities[e].2)) {
                 let (_, _, e_end) = &self.entities[e];
                 if let Some(label) = speaker_label(&self.entities[e].0.label) {
-                    // "said MSNBC host Chris Matthews": the organisation qualifies the person
-                    if label == "ORG" {
-                        if let Some(person) = self.person_after_role(*e_end) {
-                            return Some(person);
-                        }
+                    // "said MSNBC host Chris Matthews", "said Clinton campaign manager Robby
+                    // Mook": the first name qualifies the person named after the role
+                    if let Some(person) = self.person_after_role(*e_end) {
+                        return Some(person);
                     }
                     return Some(Mention { start: i, end: *e_end, kind: MentionKind::Name { label }, appositive: false });
                 }
@@ -303,15 +303,19 @@ impl Doc {
     /// A person named right after role words at `start`: "host Chris Matthews" in "MSNBC host
     /// Chris Matthews".
     fn person_after_role(&self, start: usize) -> Option<Mention> {
+        // "Clinton's top foreign policy aide Jake Sullivan": lowercase modifiers may come
+        // before the role, which must be the word right before the name
         let mut i = start;
-        while i < self.tokens.len() && i < start + 3 && self.is_word(i) && self.quote_of[i].is_none() {
+        while i < self.tokens.len() && i < start + 4 && self.is_word(i) && self.quote_of[i].is_none() {
             let w = self.word(i);
-            if !(is_role(w) || DESCRIPTORS.contains(&w)) {
+            let role = is_role(w) || DESCRIPTORS.contains(&w) || PERSON_NOUNS.contains(&w);
+            if !(role || (self.chars[self.tokens[i].start].is_lowercase() && !is_function_word(w))) {
                 break;
             }
             i += 1;
         }
-        if i == start {
+        let role_before = i > start && { let w = self.word(i - 1); is_role(w) || DESCRIPTORS.contains(&w) || PERSON_NOUNS.contains(&w) };
+        if !role_before {
             return None;
         }
         let e = self.entity_starting.get(i).copied().flatten()?;
