@@ -550,3 +550,12 @@ fn a_name_before_a_role_qualifies_the_person_named_after_it() {
     assert_eq!(quote(&a, "carry the state").1, "Dana Kirk");
     assert_eq!(quote(&a, "turnout will decide").1, "Omar Bell");
 }
+
+#[test]
+fn an_organisation_after_of_only_says_where_the_speaker_works() {
+    let text = "“The levee will hold,” Ms. Grant of the River Trust said. Ann Lee, president of the Harbour Board, which runs the docks, said “the pier needs a new roof this year.”";
+    let a = analyse(text, &[("Grant", "PER"), ("River Trust", "ORG"), ("Ann Lee", "PER"), ("Harbour Board", "ORG")]);
+    assert_offsets(text, &a);
+    assert_eq!(quote(&a, "levee will hold").1, "Grant");
+    assert_eq!(quote(&a, "pier needs a new roof").1, "Ann Lee");
+}

@@ -121,8 +121,46 @@ impl Doc {
         })
     }
 
-    /// The mention whose last token is `end - 1`, looking left from a cue.
+    /// The mention whose last token is `end - 1`, looking left from a cue. An organisation
+    /// that only says where the speaker works gives way to the person ("Mr. Morgan of the
+    /// Sierra Club said", "Ann Lee, president of the Harbour Trust, said").
     pub fn mention_ending_at(&self, end: usize) -> Option<Mention> {
+        let m = self.mention_before(end)?;
+        match m.kind {
+            MentionKind::Name { label: "ORG" } => Some(self.member_of(m.start).map(|p| Mention { appositive: m.appositive, ..p }).unwrap_or(m)),
+            _ => Some(m),
+        }
+    }
+
+    /// The person named just before "of/at/for (the)" and the organisation starting at
+    /// `org`, directly ("Jeffrey Lewis of the Center") or before a comma and a role ("Ann
+    /// Lee, the president of the Trust").
+    fn member_of(&self, org: usize) -> Option<Mention> {
+        let mut i = org.checked_sub(1)?;
+        if self.word(i) == "the" {
+            i = i.checked_sub(1)?;
+        }
+        if !matches!(self.word(i), "of" | "at" | "for") || self.quote_of[i].is_some() {
+            return None;
+        }
+        let person = |end: usize| self.name_ending_at(end).filter(|m| matches!(m.kind, MentionKind::Name { label: "PER" }));
+        if let Some(p) = person(i) {
+            return Some(p);
+        }
+        let mut j = i;
+        while j > 0 && i - j < 5 && self.is_word(j - 1) && self.quote_of[j - 1].is_none() {
+            let w = self.word(j - 1);
+            let role = is_role(w) || DESCRIPTORS.contains(&w) || PERSON_NOUNS.contains(&w);
+            if !(role || matches!(w, "the" | "a" | "and") || self.chars[self.tokens[j - 1].start].is_lowercase() && !is_function_word(w)) {
+                break;
+            }
+            j -= 1;
+        }
+        let described = j < i && (j..i).any(|k| is_role(self.word(k)) || DESCRIPTORS.contains(&self.word(k)) || PERSON_NOUNS.contains(&self.word(k)));
+        (described && j > 0 && self.is_punct(j - 1, ',')).then(|| person(j - 1)).flatten()
+    }
+
+    fn mention_before(&self, end: usize) -> Option<Mention> {
         if end == 0 {
             return None;
         }
