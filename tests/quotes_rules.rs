@@ -559,3 +559,12 @@ fn an_organisation_after_of_only_says_where_the_speaker_works() {
     assert_eq!(quote(&a, "levee will hold").1, "Grant");
     assert_eq!(quote(&a, "pier needs a new roof").1, "Ann Lee");
 }
+
+#[test]
+fn an_as_clause_names_the_speaker_of_the_quote_after_it() {
+    let text = "The port reopened. As Dana Kirk said last week in Lyon, “the harbour is the heart of this town and always was.” The crowd cheered. “We will keep every job on the docks,” Ruiz answered.";
+    let a = analyse(text, &[("Dana Kirk", "PER"), ("Lyon", "LOC"), ("Ruiz", "PER")]);
+    assert_offsets(text, &a);
+    assert_eq!(quote(&a, "heart of this town"), (QuoteKind::Direct, "Dana Kirk".into(), Resolution::Explicit));
+    assert_eq!(quote(&a, "keep every job").1, "Ruiz");
+}

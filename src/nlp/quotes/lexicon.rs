@@ -25,6 +25,7 @@ const VERBS: &[&str] = &[
     "mock", "dismiss", "joke", "insist", "plead", "beg", "scream", "tweet", "blame", "challenge", "call", "encourage",
     "bark", "fume", "gush", "rant", "rail", "chide", "marvel", "crow", "sneer", "growl", "thunder", "interject",
     "concur", "reflect", "exult", "reason", "jest", "rave", "bellow", "mutter", "murmur", "stammer", "taunt", "scold",
+    "answer", "echo",
 ];
 
 /// Irregular and consonant-doubling forms, mapped to their base.

@@ -177,6 +177,22 @@ fn named_before_apposition(doc: &Doc, first: usize, k: usize) -> Option<Mention>
 
 /// Speaker of a direct quote from a cue before its opening mark at token `open`:
 /// `X said: “`, `X said, “`, `X told reporters “`, `X: “`.
+/// `As Michael Dell said last week in Tel Aviv, “...”`, `As the site put it, “...”`: a clause
+/// opened by "as", its speaker and its cue, ending at the comma or colon (`last`) before the
+/// quote that opens at `open`.
+fn as_clause_before(doc: &Doc, open: usize, last: usize) -> Option<(Option<usize>, Mention)> {
+    let from = open.saturating_sub(16);
+    let at = (from..last).rev().find(|&i| doc.word(i) == "as" && doc.quote_of[i].is_none())?;
+    let heads_clause = at == doc.sentences[doc.sentence[at]].0 || (at > 0 && !doc.is_word(at - 1));
+    if !heads_clause || (at..=last).any(|i| doc.quote_of[i].is_some() || doc.is_punct(i, '.') || doc.is_punct(i, ';')) {
+        return None;
+    }
+    let m = doc.mention_starting_at(at + 1).or_else(|| doc.description_starting_at(at + 1))?;
+    let k = m.end;
+    let cue = cue_at(doc, k).is_some() || (doc.word(k) == "put" && doc.word(k + 1) == "it");
+    (cue && k <= last).then_some((Some(k), m))
+}
+
 fn cue_before(doc: &Doc, open: usize) -> Option<(Option<usize>, Mention)> {
     if open == 0 {
         return None;
@@ -194,6 +210,12 @@ fn cue_before(doc: &Doc, open: usize) -> Option<(Option<usize>, Mention)> {
         // a quote paragraph after "X said:" at the end of the previous one
         if !doc.is_punct(j, ':') {
             return None;
+        }
+    }
+    // As X put it, “...” / As X noted last week: “...”
+    if led_by_comma || led_by_colon {
+        if let Some(found) = as_clause_before(doc, open, j) {
+            return Some(found);
         }
     }
     // According to X, “...”
