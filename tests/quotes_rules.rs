@@ -568,3 +568,12 @@ fn an_as_clause_names_the_speaker_of_the_quote_after_it() {
     assert_eq!(quote(&a, "heart of this town"), (QuoteKind::Direct, "Dana Kirk".into(), Resolution::Explicit));
     assert_eq!(quote(&a, "keep every job").1, "Ruiz");
 }
+
+#[test]
+fn a_description_right_after_a_name_varies_it() {
+    // two people named once each: no protagonist, the one named last is meant
+    let text = "Erik Lund opened the meeting. Voters in the valley asked whether Nadia Holm still backs the dam. The Ostrava senator said “the dam will be built, and the valley will be paid for every field it floods.”";
+    let a = analyse(text, &[("Erik Lund", "PER"), ("Nadia Holm", "PER"), ("Ostrava", "LOC")]);
+    assert_offsets(text, &a);
+    assert_eq!(quote(&a, "dam will be built"), (QuoteKind::Direct, "Nadia Holm".into(), Resolution::Nominal));
+}

@@ -595,6 +595,9 @@ const ISSUER_REACH: usize = 400;
 
 /// How many sentences back a named subject can be the referent of a pronoun.
 const SUBJECT_REACH: usize = 3;
+/// Code points back a person description that matched nobody looks for the person named
+/// last (measured on PolNeAR train: 150 gained 1, 400 gained 8, 1,000 the same 8; none lost).
+const DESCRIPTION_REACH: usize = 400;
 
 impl Clusters {
     /// Builds clusters from the PER/ORG entities of `doc`, with their titles.
@@ -935,11 +938,18 @@ impl Clusters {
             .map(|(id, c)| (c.mentions.iter().filter(|m| m.start < char_pos).count(), id))
             .collect();
         counts.sort_unstable_by(|a, b| b.cmp(a));
-        match counts.as_slice() {
+        let protagonist = match counts.as_slice() {
             [(_, id)] => Some(*id),
             [(top, id), (second, _), ..] if *top >= 2 * *second => Some(*id),
             _ => None,
-        }
+        };
+        // else the person named last, when just before: news varies a name it has just used
+        // with a description ("... whether Sanders still senses anger, the Vermont senator
+        // acknowledged")
+        protagonist.or_else(|| {
+            let (id, at) = self.latest(char_pos, &|c: &Cluster| c.label == "PER", &|c: &Cluster| c.last_salient_before(char_pos))?;
+            (char_pos - at <= DESCRIPTION_REACH).then_some(id)
+        })
     }
 
     /// Does the article call a person named before `char_pos` `head` ("investor Mark Cuban",
