@@ -577,3 +577,13 @@ fn a_description_right_after_a_name_varies_it() {
     assert_offsets(text, &a);
     assert_eq!(quote(&a, "dam will be built"), (QuoteKind::Direct, "Nadia Holm".into(), Resolution::Nominal));
 }
+
+#[test]
+fn a_cueless_quote_after_a_sentence_about_someone_new_is_theirs() {
+    let text = "“We will fund the clinic,” Mayor Ana Ruiz said.\n\nSen. Tom Hale, who lost the primary to Ruiz, stood outside the hall for an hour. “The clinic is a promise nobody intends to keep and never did.”";
+    let a = analyse(text, &[("Ana Ruiz", "PER"), ("Tom Hale", "PER"), ("Ruiz", "PER")]);
+    assert_offsets(text, &a);
+    assert_eq!(quote(&a, "fund the clinic").1, "Ana Ruiz");
+    // not a continuation of Ruiz: Hale was introduced since she spoke
+    assert_eq!(quote(&a, "promise nobody intends"), (QuoteKind::Direct, "Tom Hale".into(), Resolution::Subject));
+}

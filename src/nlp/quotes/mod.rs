@@ -73,9 +73,13 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
 
     let mut quotes = Vec::with_capacity(all.len());
     let mut previous: Option<(Speaker, usize)> = None; // speaker and paragraph of the last quote
+    let mut previous_end = 0; // where the last quote ended
     for a in &all {
         let paragraph = doc.tokens[doc.tokens.partition_point(|t| t.end <= a.start).min(doc.tokens.len() - 1)].paragraph;
-        let speaker = resolve(&doc, &mut clusters, a).or_else(|| sentence_subject(&doc, &mut clusters, a, options.min_words_unattributed)).or_else(|| {
+        let speaker = resolve(&doc, &mut clusters, a)
+            .or_else(|| sentence_subject(&doc, &mut clusters, a, options.min_words_unattributed))
+            .or_else(|| previous_sentence_subject(&doc, &mut clusters, a, previous_end, options.min_words_unattributed))
+            .or_else(|| {
             let (prev, prev_paragraph) = previous.as_ref()?;
             let continues = a.kind == QuoteKind::Direct && (paragraph == *prev_paragraph || paragraph == prev_paragraph + 1);
             continues.then(|| Speaker { resolution: Resolution::Continuation, ..prev.clone() })
@@ -86,6 +90,7 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
         if let Some(s) = &speaker {
             previous = Some((s.clone(), paragraph));
         }
+        previous_end = a.end;
         let cue = a.cue.map(|(s, e)| {
             let (start, end) = doc.char_span(s, e);
             TextSpan { text: doc.span_text(s, e), start, end }
@@ -137,6 +142,29 @@ fn sentence_subject(doc: &Doc, clusters: &mut Clusters, a: &Attribution, min_wor
     if pronoun_first {
         return None;
     }
+    clusters.spoke(id, mention.start);
+    Some(Speaker { name: clusters.all[id].name.clone(), text: mention.text, start: mention.start, end: mention.end, entity: Some(cluster_id(id)), resolution: Resolution::Subject })
+}
+
+/// A cueless direct quote that opens its sentence, right after a sentence about someone
+/// introduced since the last quote ("Sen. Jo Lee, who lost the primary, urged voters to turn
+/// out. \"They are sick and tired of ...\""), is that person's rather than the last speaker's.
+fn previous_sentence_subject(doc: &Doc, clusters: &mut Clusters, a: &Attribution, previous_end: usize, min_words: usize) -> Option<Speaker> {
+    if a.kind != QuoteKind::Direct || a.cue.is_some() || text_words(doc, a) < min_words {
+        return None;
+    }
+    let open = doc.tokens.partition_point(|t| t.end <= a.start).checked_sub(1)?;
+    let sentence = doc.sentence[open];
+    if doc.sentences[sentence].0 != open || sentence == 0 {
+        return None;
+    }
+    let before = sentence - 1;
+    let (b_start, _) = doc.sentences[before];
+    if doc.tokens[open].paragraph - doc.tokens[b_start].paragraph > 1 || doc.tokens[b_start].start < previous_end {
+        return None;
+    }
+    let id = clusters.subject_before(before, a.start)?;
+    let mention = clusters.all[id].mentions.iter().filter(|m| m.start >= doc.tokens[b_start].start && m.start < a.start).min_by_key(|m| m.start)?.clone();
     clusters.spoke(id, mention.start);
     Some(Speaker { name: clusters.all[id].name.clone(), text: mention.text, start: mention.start, end: mention.end, entity: Some(cluster_id(id)), resolution: Resolution::Subject })
 }
