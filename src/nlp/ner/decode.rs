@@ -24,11 +24,12 @@ pub struct WordPrediction {
 /// (Viterbi over the words' label distributions, `dists[word][label]`). Picking each word's
 /// argmax alone lets one unsure word split a name ("B-ORG I-LOC I-ORG") or open one with an
 /// `I-`; the whole sequence decides instead. Returns each word's label and its probability.
-pub fn constrained_labels(labels: &[String], dists: &[Vec<f32>]) -> Vec<(usize, f32)> {
+pub fn constrained_labels<D: AsRef<[f32]>>(labels: &[String], dists: &[D]) -> Vec<(usize, f32)> {
     let n = labels.len();
-    if n == 0 {
+    if n == 0 || dists.is_empty() {
         return Vec::new();
     }
+    let prob = |d: &D, c: usize| d.as_ref().get(c).copied().unwrap_or(0.0);
     // allowed[p][c]: label c may follow label p; `opens[c]`: c may start a sequence
     let inside = |l: &str| l.strip_prefix("I-").map(str::to_string);
     let opens: Vec<bool> = labels.iter().map(|l| inside(l).is_none()).collect();
@@ -45,13 +46,13 @@ pub fn constrained_labels(labels: &[String], dists: &[Vec<f32>]) -> Vec<(usize, 
         })
         .collect();
     let log = |p: f32| p.max(1e-12).ln();
-    let mut score: Vec<f32> = (0..n).map(|c| if opens[c] { dists.first().map_or(0.0, |d| log(d.get(c).copied().unwrap_or(0.0))) } else { f32::NEG_INFINITY }).collect();
+    let mut score: Vec<f32> = (0..n).map(|c| if opens[c] { log(prob(&dists[0], c)) } else { f32::NEG_INFINITY }).collect();
     let mut back: Vec<Vec<usize>> = Vec::with_capacity(dists.len());
     for dist in dists.iter().skip(1) {
         let mut next = vec![f32::NEG_INFINITY; n];
         let mut from = vec![0; n];
         for c in 0..n {
-            let emit = log(dist.get(c).copied().unwrap_or(0.0));
+            let emit = log(prob(dist, c));
             for p in 0..n {
                 if allowed[p][c] && score[p] + emit > next[c] {
                     next[c] = score[p] + emit;
@@ -62,16 +63,13 @@ pub fn constrained_labels(labels: &[String], dists: &[Vec<f32>]) -> Vec<(usize, 
         back.push(from);
         score = next;
     }
-    if dists.is_empty() {
-        return Vec::new();
-    }
     let mut best = (0..n).fold(0, |b, c| if score[c] > score[b] { c } else { b });
     let mut path = vec![best; dists.len()];
     for (i, from) in back.iter().enumerate().rev() {
         best = from[best];
         path[i] = best;
     }
-    path.iter().zip(dists).map(|(&c, d)| (c, d.get(c).copied().unwrap_or(0.0))).collect()
+    path.iter().zip(dists).map(|(&c, d)| (c, prob(d, c))).collect()
 }
 
 /// Entities from word predictions in text order.
@@ -180,7 +178,7 @@ mod tests {
         ];
         let got: Vec<usize> = constrained_labels(&labels(), &dists).into_iter().map(|(l, _)| l).collect();
         assert_eq!(got, vec![0, 3, 4]);
-        assert!(constrained_labels(&labels(), &[]).is_empty());
+        assert!(constrained_labels::<Vec<f32>>(&labels(), &[]).is_empty());
     }
 
     #[test]

@@ -268,7 +268,7 @@ impl NerModel {
     fn entities(&self, text: &str, enc: &Encoded, windows: &[Window], owner: &[usize], probs: &[Vec<Vec<f32>>]) -> Vec<Entity> {
         // a word takes the distribution of its first wordpiece, as in training
         let mut spans: Vec<(usize, usize)> = Vec::new();
-        let mut dists: Vec<Vec<f32>> = Vec::new();
+        let mut dists: Vec<&[f32]> = Vec::new();
         let mut last_word = None;
         for token in 0..enc.ids.len() {
             let Some(word) = enc.word_of[token] else { continue };
@@ -278,7 +278,7 @@ impl NerModel {
             last_word = Some(word);
             let window = owner[token];
             spans.push(enc.words[word]);
-            dists.push(probs[window][token - windows[window].start].clone());
+            dists.push(&probs[window][token - windows[window].start]);
         }
         let words: Vec<WordPrediction> = constrained_labels(&self.config.labels, &dists)
             .into_iter()

@@ -8,6 +8,8 @@
 //! (`''It's anti-reform,'' he said`, the typewriter double quote of some newsrooms' feeds) are
 //! one mark.
 
+use std::borrow::Cow;
+
 /// A quotation found between marks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MarkedQuote {
@@ -35,8 +37,12 @@ impl MarkedQuote {
 const DOUBLE_APOSTROPHE: char = '\u{E000}';
 const PAIRED: char = '\u{E001}';
 
-/// The text as the scan sees it: every `''` (not part of a longer run) as one mark.
-fn scan_view(chars: &[char]) -> Vec<char> {
+/// The text as the scan sees it: every `''` (not part of a longer run) as one mark. Most
+/// texts have none and are scanned as they are.
+fn scan_view(chars: &[char]) -> Cow<'_, [char]> {
+    if !chars.windows(2).any(|w| w == ['\'', '\'']) {
+        return Cow::Borrowed(chars);
+    }
     let mut view = chars.to_vec();
     let mut i = 0;
     while i + 1 < view.len() {
@@ -50,7 +56,7 @@ fn scan_view(chars: &[char]) -> Vec<char> {
             i += 1;
         }
     }
-    view
+    Cow::Owned(view)
 }
 
 fn width_at(chars: &[char], i: usize) -> usize {
@@ -108,7 +114,7 @@ fn can_close(chars: &[char], i: usize, opener: char) -> bool {
 /// Direct quotations in `chars`, in text order (paragraphs end at `\n`).
 pub fn find_marked_quotes(text: &[char]) -> Vec<MarkedQuote> {
     let view = scan_view(text);
-    let chars = view.as_slice();
+    let chars: &[char] = &view;
     let mut quotes = Vec::new();
     let mut paragraph = 0;
     // the open outer quote: (opener char, position, first paragraph, paragraphs)

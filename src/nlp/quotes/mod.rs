@@ -142,8 +142,7 @@ fn sentence_subject(doc: &Doc, clusters: &mut Clusters, a: &Attribution, min_wor
     if pronoun_first {
         return None;
     }
-    clusters.spoke(id, mention.start);
-    Some(Speaker { name: clusters.all[id].name.clone(), text: mention.text, start: mention.start, end: mention.end, entity: Some(cluster_id(id)), resolution: Resolution::Subject })
+    Some(subject_speaker(clusters, id, mention))
 }
 
 /// A cueless direct quote that opens its sentence, right after a sentence about someone
@@ -165,8 +164,13 @@ fn previous_sentence_subject(doc: &Doc, clusters: &mut Clusters, a: &Attribution
     }
     let id = clusters.subject_before(before, a.start)?;
     let mention = clusters.all[id].mentions.iter().filter(|m| m.start >= doc.tokens[b_start].start && m.start < a.start).min_by_key(|m| m.start)?.clone();
+    Some(subject_speaker(clusters, id, mention))
+}
+
+/// Cluster `id`, found as the subject of a sentence at `mention`, as the quote's speaker.
+fn subject_speaker(clusters: &mut Clusters, id: usize, mention: TextSpan) -> Speaker {
     clusters.spoke(id, mention.start);
-    Some(Speaker { name: clusters.all[id].name.clone(), text: mention.text, start: mention.start, end: mention.end, entity: Some(cluster_id(id)), resolution: Resolution::Subject })
+    Speaker { name: clusters.all[id].name.clone(), text: mention.text, start: mention.start, end: mention.end, entity: Some(cluster_id(id)), resolution: Resolution::Subject }
 }
 
 /// Resolves an attribution's speaker mention to a cluster, recording that it spoke.

@@ -175,8 +175,6 @@ fn named_before_apposition(doc: &Doc, first: usize, k: usize) -> Option<Mention>
     (doc.is_punct(m.end, ',') && m.end < k && doc.is_punct(k - 1, ',')).then_some(m)
 }
 
-/// Speaker of a direct quote from a cue before its opening mark at token `open`:
-/// `X said: “`, `X said, “`, `X told reporters “`, `X: “`.
 /// `As Michael Dell said last week in Tel Aviv, “...”`, `As the site put it, “...”`: a clause
 /// opened by "as", its speaker and its cue, ending at the comma or colon (`last`) before the
 /// quote that opens at `open`.
@@ -193,6 +191,8 @@ fn as_clause_before(doc: &Doc, open: usize, last: usize) -> Option<(Option<usize
     (cue && k <= last).then_some((Some(k), m))
 }
 
+/// Speaker of a direct quote from a cue before its opening mark at token `open`:
+/// `X said: “`, `X said, “`, `X told reporters “`, `X: “`.
 fn cue_before(doc: &Doc, open: usize) -> Option<(Option<usize>, Mention)> {
     if open == 0 {
         return None;

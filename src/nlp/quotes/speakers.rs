@@ -61,6 +61,12 @@ const DESCRIPTORS: &[&str] = &[
     "ally", "moderator", "constituent", "operative", "surrogate", "confidant", "friend", "consultant", "pundit",
 ];
 
+/// A word that can stand for a person: a role ("senator"), a descriptor ("widow") or a person
+/// noun ("nominee").
+fn is_person_title(word: &str) -> bool {
+    is_role(word) || DESCRIPTORS.contains(&word) || PERSON_NOUNS.contains(&word)
+}
+
 /// Words that open a description used as a speaker.
 const DESCRIPTION_HEADS: &[&str] = &["the", "a", "an", "one", "another"];
 
@@ -91,7 +97,7 @@ fn organisation_kind(head: &str) -> Option<&'static [&'static str]> {
 /// spokeswoman", "officials") gets none.
 pub fn describes_an_institution(description: &str) -> bool {
     let head = description.split_whitespace().last().map(|w| without_possessive(&w.to_lowercase()).to_string()).unwrap_or_default();
-    head == "campaign" || organisation_kind(&head).is_some()
+    organisation_kind(&head).is_some()
 }
 
 /// What someone issued and that "says" for them ("the statement said", "the ad claims").
@@ -150,13 +156,12 @@ impl Doc {
         let mut j = i;
         while j > 0 && i - j < 5 && self.is_word(j - 1) && self.quote_of[j - 1].is_none() {
             let w = self.word(j - 1);
-            let role = is_role(w) || DESCRIPTORS.contains(&w) || PERSON_NOUNS.contains(&w);
-            if !(role || matches!(w, "the" | "a" | "and") || self.chars[self.tokens[j - 1].start].is_lowercase() && !is_function_word(w)) {
+            if !(is_person_title(w) || matches!(w, "the" | "a" | "and") || self.chars[self.tokens[j - 1].start].is_lowercase() && !is_function_word(w)) {
                 break;
             }
             j -= 1;
         }
-        let described = j < i && (j..i).any(|k| is_role(self.word(k)) || DESCRIPTORS.contains(&self.word(k)) || PERSON_NOUNS.contains(&self.word(k)));
+        let described = (j..i).any(|k| is_person_title(self.word(k)));
         (described && j > 0 && self.is_punct(j - 1, ',')).then(|| person(j - 1)).flatten()
     }
 
@@ -242,7 +247,7 @@ impl Doc {
                     return Some(Mention { start: i, end: *e_end, kind: MentionKind::Name { label }, appositive: false });
                 }
                 // "said former Vermont governor Howard Dean": a place qualifies the title
-                let title_follows = *e_end < self.tokens.len() && self.is_word(*e_end) && (is_role(self.word(*e_end)) || DESCRIPTORS.contains(&self.word(*e_end)) || PERSON_NOUNS.contains(&self.word(*e_end)));
+                let title_follows = *e_end < self.tokens.len() && self.is_word(*e_end) && is_person_title(self.word(*e_end));
                 if title_follows {
                     i = *e_end;
                     continue;
@@ -346,13 +351,12 @@ impl Doc {
         let mut i = start;
         while i < self.tokens.len() && i < start + 4 && self.is_word(i) && self.quote_of[i].is_none() {
             let w = self.word(i);
-            let role = is_role(w) || DESCRIPTORS.contains(&w) || PERSON_NOUNS.contains(&w);
-            if !(role || (self.chars[self.tokens[i].start].is_lowercase() && !is_function_word(w))) {
+            if !(is_person_title(w) || (self.chars[self.tokens[i].start].is_lowercase() && !is_function_word(w))) {
                 break;
             }
             i += 1;
         }
-        let role_before = i > start && { let w = self.word(i - 1); is_role(w) || DESCRIPTORS.contains(&w) || PERSON_NOUNS.contains(&w) };
+        let role_before = i > start && is_person_title(self.word(i - 1));
         if !role_before {
             return None;
         }
@@ -911,7 +915,7 @@ impl Clusters {
             let latest_org = || self.latest(char_pos, &|c| c.label == "ORG" && !c.key.iter().any(|k| press().contains(&k.as_str())), &|c| c.last_salient_before(char_pos)).map(|(id, _)| id);
             return self.resolve_organisation(&head, kinds, char_pos).or_else(|| generic.then(latest_org).flatten());
         }
-        if !(is_role(&head) || DESCRIPTORS.contains(&head.as_str()) || PERSON_NOUNS.contains(&head.as_str()) || self.describes_someone(&head, char_pos)) {
+        if !(is_person_title(&head) || self.describes_someone(&head, char_pos)) {
             return None;
         }
         if let Some(id) = self.resolve_person_description(&words, &head, char_pos) {
