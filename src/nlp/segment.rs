@@ -101,7 +101,9 @@ pub fn ends_sentence(chars: &[char], tokens: &[Token], i: usize) -> bool {
         return true;
     }
     let c = chars[next.start];
-    c.is_uppercase() || c.is_ascii_digit() || is_quote_char(c) || c == '('
+    // two straight apostrophes open a quotation in some newspapers' copy (''Yes,'' he said)
+    let double_apostrophe = c == '\'' && chars.get(next.start + 1) == Some(&'\'');
+    c.is_uppercase() || c.is_ascii_digit() || is_quote_char(c) || c == '(' || double_apostrophe
 }
 
 /// Characters that can open or close a quotation.

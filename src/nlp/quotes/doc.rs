@@ -77,10 +77,12 @@ impl Doc {
         for i in 0..n {
             let paragraph_ends = tokens.get(i + 1).is_none_or(|next| next.paragraph != tokens[i].paragraph);
             let ends = paragraph_ends || (quote_of[i].is_none() && ends_sentence(&chars, &tokens, i));
+            // the token before the closing mark (two tokens back for a '' mark)
+            let apostrophes = if i > 1 && chars[tokens[i].start] == '\'' && chars[tokens[i - 1].start] == '\'' { 2 } else { 1 };
             let closes_quote_sentence = quote_of[i].is_some()
                 && quote_of.get(i + 1).is_some_and(|q| q.is_none())
-                && i > 0
-                && matches!(chars[tokens[i - 1].start], '.' | '!' | '?')
+                && i >= apostrophes
+                && matches!(chars[tokens[i - apostrophes].start], '.' | '!' | '?')
                 && tokens.get(i + 1).is_some_and(|next| chars[next.start].is_uppercase());
             if ends || closes_quote_sentence {
                 for s in &mut sentence[start..=i] {
