@@ -587,3 +587,43 @@ fn a_cueless_quote_after_a_sentence_about_someone_new_is_theirs() {
     // not a continuation of Ruiz: Hale was introduced since she spoke
     assert_eq!(quote(&a, "promise nobody intends"), (QuoteKind::Direct, "Tom Hale".into(), Resolution::Subject));
 }
+
+#[test]
+fn a_description_opening_a_sentence_is_the_subject_just_before() {
+    // the role matches nobody by title; the subject of the sentence before is meant, not the
+    // person named last (Ruiz) and not the rival party's nominee
+    let text = "Democratic nominee Ana Ruiz toured the mill on Monday.\n\nTom Hale says he has big plans for the last month, starting at Ruiz’s old mill. The Republican nominee said “the mill will reopen on the first day of my term, and every worker will be back.”";
+    let a = analyse(text, &[("Ana Ruiz", "PER"), ("Tom Hale", "PER"), ("Ruiz’s", "PER")]);
+    assert_offsets(text, &a);
+    assert_eq!(quote(&a, "mill will reopen"), (QuoteKind::Direct, "Tom Hale".into(), Resolution::Nominal));
+}
+
+#[test]
+fn a_description_is_read_with_what_was_said_before_it_only() {
+    // "businessman" comes after Ruiz's name in the sentence that uses it, so it says nothing
+    // about Ruiz; the subject before (Hale) is meant
+    let text = "Ana Ruiz spoke first. Tom Hale charges that the fund was mismanaged.\n\nThe Ostrava businessman says of Ruiz, “she has never run anything bigger than a bake sale, and it shows.”";
+    let a = analyse(text, &[("Ana Ruiz", "PER"), ("Tom Hale", "PER"), ("Ostrava", "LOC"), ("Ruiz", "PER")]);
+    assert_offsets(text, &a);
+    assert_eq!(quote(&a, "bake sale").1, "Tom Hale");
+}
+
+#[test]
+fn a_name_before_an_organisation_word_and_a_possessive_employer() {
+    let text = "Last month, the Ruiz administration announced it had met its goal of housing 400 families. “The count is wrong,” noted KTV’s Omar Bell.";
+    let a = analyse(text, &[("Ruiz", "PER"), ("KTV’s", "ORG"), ("Omar Bell", "PER")]);
+    assert_offsets(text, &a);
+    let (_, s) = quote_and_speaker(&a, "met its goal");
+    assert_eq!((s.name.as_str(), s.text.as_str()), ("Ruiz", "the Ruiz administration"));
+    assert_eq!(quote(&a, "count is wrong").1, "Omar Bell");
+}
+
+#[test]
+fn double_apostrophes_open_a_new_sentence() {
+    let text = "Mr. Cole praised the plan. ''It is more tinkering at the edges,'' said Lena Voss, an economist at the institute. ''I would not call it reform. There are no major changes to the code at all.''";
+    let a = analyse(text, &[("Cole", "PER"), ("Lena Voss", "PER")]);
+    assert_offsets(text, &a);
+    assert_eq!(quote(&a, "tinkering").1, "Lena Voss");
+    // the second quote opens its own sentence: it continues Voss, not the subject Cole
+    assert_eq!(quote(&a, "would not call it reform"), (QuoteKind::Direct, "Lena Voss".into(), Resolution::Continuation));
+}

@@ -244,6 +244,10 @@ impl Doc {
                     if let Some(person) = self.person_after_role(*e_end) {
                         return Some(person);
                     }
+                    // "noted NBC’s Dante Chinni": the organisation says where the person works
+                    if let Some(person) = self.person_after_possessive(*e_end) {
+                        return Some(person);
+                    }
                     return Some(Mention { start: i, end: *e_end, kind: MentionKind::Name { label }, appositive: false });
                 }
                 // "said former Vermont governor Howard Dean": a place qualifies the title
@@ -365,6 +369,20 @@ impl Doc {
         (entity.label == "PER").then_some(Mention { start: i, end: *end, kind: MentionKind::Name { label: "PER" }, appositive: false })
     }
 
+    /// A person named right after a possessive ending at `start` ("NBC’s Dante Chinni").
+    fn person_after_possessive(&self, start: usize) -> Option<Mention> {
+        let before = self.word(start.checked_sub(1)?);
+        let mut i = start;
+        if i < self.tokens.len() && matches!(self.word(i), "'s" | "’s") {
+            i += 1;
+        } else if !(before.ends_with("'s") || before.ends_with("’s")) {
+            return None;
+        }
+        let e = self.entity_starting.get(i).copied().flatten()?;
+        let (entity, _, end) = &self.entities[e];
+        (entity.label == "PER").then_some(Mention { start: i, end: *end, kind: MentionKind::Name { label: "PER" }, appositive: false })
+    }
+
     /// A name (PER/ORG entity, or a capitalised run when NER found nothing there) ending at `end`.
     fn name_ending_at(&self, end: usize) -> Option<Mention> {
         let last = end.checked_sub(1)?;
@@ -423,6 +441,13 @@ impl Doc {
             return None;
         }
         let mut start = last;
+        // "the Obama administration", "the Trump campaign": a name before an organisation word
+        // belongs to the description
+        if last > 0 && organisation_kind(head).is_some() {
+            if let Some(e) = self.entity_ending[last - 1].filter(|&e| speaker_label(&self.entities[e].0.label).is_some()) {
+                start = self.entities[e].1;
+            }
+        }
         while start > 0 && last - start < 6 {
             let w = self.word(start - 1);
             let prev_is_possessive = w == "'s" || w == "’s" || w.ends_with("'s") || w.ends_with("’s");
@@ -590,8 +615,9 @@ pub struct Clusters {
     /// (sentence, code point, cluster id), in text order.
     subjects: Vec<(usize, usize, usize)>,
     /// Per cluster, the lowercase words of the three tokens before each of its names
-    /// ("indiana", "gov." of "Indiana Gov. Mike Pence"), for descriptions' modifiers.
-    context_words: Vec<Vec<String>>,
+    /// ("indiana", "gov." of "Indiana Gov. Mike Pence"), for descriptions' modifiers, with
+    /// where the name starts (only what the article said before a description explains it).
+    context_words: Vec<Vec<(usize, String)>>,
 }
 
 /// How far back (code points) the speaker of a "statement" or an "ad" may have spoken.
@@ -631,7 +657,7 @@ impl Clusters {
                     let t = doc.tokens.partition_point(|t| t.end <= m.start);
                     for i in t.saturating_sub(3)..t {
                         if doc.is_word(i) && doc.sentence[i] == doc.sentence[t.min(doc.tokens.len() - 1)] {
-                            words.push(plain(i));
+                            words.push((m.start, plain(i)));
                         }
                     }
                     // an apposition after the name: "Ben Carson, a retired neurosurgeon,"
@@ -639,7 +665,7 @@ impl Clusters {
                     if doc.is_punct(end, ',') {
                         let mut i = end + 1;
                         while i < doc.tokens.len() && i <= end + 8 && doc.is_word(i) && doc.quote_of[i].is_none() && doc.sentence[i] == doc.sentence[end] {
-                            words.push(plain(i));
+                            words.push((m.start, plain(i)));
                             i += 1;
                         }
                     }
@@ -903,6 +929,14 @@ impl Clusters {
             if possessor.is_some() {
                 return possessor;
             }
+            // "the Obama administration": the one named right before the word
+            let named = doc.named_inside(start, end).filter(|&(_, last, _)| last + 1 == end).and_then(|(first, last, _)| {
+                let key = name_key(doc, first, last);
+                self.all.iter().position(|c| same_referent(&c.key, &key))
+            });
+            if named.is_some() {
+                return named;
+            }
         }
         if head == "campaign" {
             // "the campaign" is an organisation named so, else the campaign of the candidate last heard
@@ -921,14 +955,21 @@ impl Clusters {
         if let Some(id) = self.resolve_person_description(&words, &head, char_pos) {
             return Some(id);
         }
+        // no one the article calls a Democrat is "the Republican nominee"
+        let fits = |id: usize| !contradicts(&words, |w| self.all[id].roles.contains_key(w) || self.said_before(id, char_pos).any(|x| x == w));
+        // the subject of this sentence or the one before: news varies the name of the person
+        // it is talking about ("Donald Trump says ... . The Republican nominee noted ...")
+        if let Some(id) = self.recent_subject(doc, char_pos).filter(|&id| fits(id)) {
+            return Some(id);
+        }
         let modifiers: Vec<&String> = words.iter().filter(|w| !is_role(w) && **w != head).collect();
         let named_before = |c: &Cluster| c.label == "PER" && c.mentions.first().is_some_and(|m| m.start < char_pos);
         let by_modifier = self
             .all
             .iter()
             .enumerate()
-            .filter(|(_, c)| named_before(c))
-            .filter(|(id, _)| !modifiers.is_empty() && self.context_words.get(*id).is_some_and(|ctx| modifiers.iter().all(|m| ctx.contains(*m))))
+            .filter(|&(id, c)| named_before(c) && fits(id))
+            .filter(|(id, _)| !modifiers.is_empty() && modifiers.iter().all(|m| self.said_before(*id, char_pos).any(|w| w == m.as_str())))
             .max_by_key(|(_, c)| c.last_salient_before(char_pos));
         if let Some((id, _)) = by_modifier {
             return Some(id);
@@ -938,7 +979,7 @@ impl Clusters {
             .all
             .iter()
             .enumerate()
-            .filter(|(_, c)| named_before(c))
+            .filter(|&(id, c)| named_before(c) && fits(id))
             .map(|(id, c)| (c.mentions.iter().filter(|m| m.start < char_pos).count(), id))
             .collect();
         counts.sort_unstable_by(|a, b| b.cmp(a));
@@ -952,14 +993,14 @@ impl Clusters {
         // acknowledged")
         protagonist.or_else(|| {
             let (id, at) = self.latest(char_pos, &|c: &Cluster| c.label == "PER", &|c: &Cluster| c.last_salient_before(char_pos))?;
-            (char_pos - at <= DESCRIPTION_REACH).then_some(id)
+            (char_pos - at <= DESCRIPTION_REACH && fits(id)).then_some(id)
         })
     }
 
     /// Does the article call a person named before `char_pos` `head` ("investor Mark Cuban",
     /// "Ben Carson, a retired neurosurgeon,")?
     fn describes_someone(&self, head: &str, char_pos: usize) -> bool {
-        self.all.iter().enumerate().any(|(id, c)| c.label == "PER" && c.mentions.first().is_some_and(|m| m.start < char_pos) && self.context_words.get(id).is_some_and(|ctx| ctx.iter().any(|w| w == head)))
+        self.all.iter().enumerate().any(|(id, c)| c.label == "PER" && c.mentions.first().is_some_and(|m| m.start < char_pos) && self.said_before(id, char_pos).any(|w| w == head))
     }
 
     /// The person a description fits best: one the article gave the description's head, as a
@@ -970,14 +1011,32 @@ impl Clusters {
     fn resolve_person_description(&self, words: &[String], head: &str, char_pos: usize) -> Option<usize> {
         let heads: Vec<&str> = expand_role(head);
         self.best_person(char_pos, false, |id, c| {
-            let ctx = self.context_words.get(id).map(Vec::as_slice).unwrap_or(&[]);
-            let said_of = |w: &str| ctx.iter().any(|x| x == w);
+            let said_of = |w: &str| self.said_before(id, char_pos).any(|x| x == w);
             if !heads.iter().any(|h| c.roles.contains_key(*h) || said_of(h)) {
+                return None;
+            }
+            if contradicts(words, |w| c.roles.contains_key(w) || said_of(w)) {
                 return None;
             }
             let words = words.iter().flat_map(|w| expand_role(w));
             Some(words.map(|e| c.role_weight(e).unwrap_or(if said_of(e) { 1.0 } else { 0.0 })).sum())
         })
+    }
+
+    /// The person named first in the main clause of the sentence at `char_pos` (before it) or
+    /// of the sentence before.
+    fn recent_subject(&self, doc: &Doc, char_pos: usize) -> Option<usize> {
+        let sentence = doc.sentence_at_char(char_pos);
+        self.subjects
+            .iter()
+            .filter(|&&(s, pos, _)| pos < char_pos && s <= sentence && s + 1 >= sentence)
+            .max_by_key(|&&(_, pos, _)| pos)
+            .map(|&(_, _, id)| id)
+    }
+
+    /// The words seen around cluster `id`'s names before `char_pos` (see `context_words`).
+    fn said_before(&self, id: usize, char_pos: usize) -> impl Iterator<Item = &str> {
+        self.context_words.get(id).into_iter().flatten().filter(move |(at, _)| *at < char_pos).map(|(_, w)| w.as_str())
     }
 
     /// Who issued a document the text quotes ("the statement said"): the one last heard, when
@@ -1106,6 +1165,18 @@ impl Cluster {
         let spoke = self.last_spoke.filter(|&p| p <= char_pos);
         named.max(spoke)
     }
+}
+
+/// Modifiers that exclude each other: "the Republican nominee" is not the one the article
+/// calls the Democratic nominee.
+const RIVAL_MODIFIERS: &[(&[&str], &[&str])] = &[(&["republican", "gop"], &["democratic", "democrat"])];
+
+/// Does a description holding `words` contradict a person the article describes with the words
+/// `has` accepts (one side of a rival pair and not the other)?
+fn contradicts(words: &[String], has: impl Fn(&str) -> bool) -> bool {
+    let holds = |side: &[&str]| words.iter().any(|w| side.contains(&w.as_str()));
+    let said = |side: &[&str]| side.iter().any(|w| has(w));
+    RIVAL_MODIFIERS.iter().any(|(a, b)| (holds(a) && said(b) && !said(a)) || (holds(b) && said(a) && !said(b)))
 }
 
 /// The gender an honorific or role word implies.
