@@ -627,3 +627,25 @@ fn double_apostrophes_open_a_new_sentence() {
     // the second quote opens its own sentence: it continues Voss, not the subject Cole
     assert_eq!(quote(&a, "would not call it reform"), (QuoteKind::Direct, "Lena Voss".into(), Resolution::Continuation));
 }
+
+#[test]
+fn indirect_speech_with_a_that_inside_the_content_and_an_organisation_subject() {
+    let text = "Chief Ruiz said officers are in possession of footage that shows the fire. The network said it would send a crew to the valley next week.";
+    let a = analyse(text, &[("Ruiz", "PER")]);
+    assert_offsets(text, &a);
+    let (q, s) = quote_and_speaker(&a, "footage that shows");
+    assert_eq!((q.kind, q.text.as_str(), s.name.as_str()), (QuoteKind::Indirect, "officers are in possession of footage that shows the fire", "Ruiz"));
+    let (q, s) = quote_and_speaker(&a, "send a crew");
+    assert_eq!((q.text.as_str(), s.text.as_str()), ("it would send a crew to the valley next week", "The network"));
+}
+
+#[test]
+fn an_apposition_after_the_speaker_is_not_content() {
+    let text = "The first ad could run this week in three states, said Omar Bell, a longtime adviser to the family who runs the fund. A lawyer for the two papers, Lena Voss, said no decision had been made about an appeal.";
+    let a = analyse(text, &[("Omar Bell", "PER"), ("Lena Voss", "PER")]);
+    assert_offsets(text, &a);
+    let (q, s) = quote_and_speaker(&a, "first ad");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("The first ad could run this week in three states", "Omar Bell"));
+    assert!(!a.quotes.iter().any(|q| q.text.contains("longtime adviser")));
+    assert_eq!(quote(&a, "no decision had been made"), (QuoteKind::Indirect, "Lena Voss".into(), Resolution::Apposition));
+}

@@ -71,6 +71,8 @@ const ROLES: &[&str] = &[
     // organisations named by what they are ("the ministry said")
     "ministry", "government", "company", "agency", "department", "committee", "embassy", "office", "court",
     "administration", "commission", "council", "firm", "bank", "union", "party", "campaign", "spokesperson",
+    "network", "newspaper", "group", "organization", "organisation", "foundation", "board", "bureau", "institute",
+    "coalition", "association", "fund", "corporation", "channel", "station", "magazine",
 ];
 
 /// Abbreviated roles and what they stand for.

@@ -8,7 +8,7 @@
 
 use super::doc::Doc;
 use super::lexicon::{cue_base, is_speech_verb, takes_addressee, HONORIFICS};
-use super::speakers::{is_auxiliary, main_clause_start, Mention, MentionKind};
+use super::speakers::{is_auxiliary, is_person_title, main_clause_start, Mention, MentionKind};
 use crate::schema::QuoteKind;
 
 /// A content span with its cue and speaker mention, before speaker resolution.
@@ -379,7 +379,10 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
     // an addressee or a short adverbial before "that": "told reporters on Tuesday that"
     let complementizer = |w: &str| matches!(w, "that" | "how" | "why" | "whether" | "what" | "if");
     if let Some(that) = (start..(start + 12).min(s_end)).find(|&i| complementizer(doc.word(i)) && doc.quote_of[i].is_none()) {
-        if (start..that).all(|i| (doc.is_word(i) || doc.is_punct(i, ',')) && cue_at(doc, i).is_none() && doc.quote_of[i].is_none()) {
+        // ... but not a "that" inside the content ("said officials are in possession of video
+        // that shows ..."): a finite verb before it makes the words between a clause
+        let clause_between = (start..that).any(|i| is_finite_verb(doc.word(i)));
+        if !clause_between && (start..that).all(|i| (doc.is_word(i) || doc.is_punct(i, ',')) && cue_at(doc, i).is_none() && doc.quote_of[i].is_none()) {
             // "that" itself is not content; "how"/"why"/"whether" are
             start = if doc.word(that) == "that" { that + 1 } else { that };
             // "He said that, if elected, he'd ..."
@@ -437,13 +440,17 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         }
         (m.clone(), lead - 1)
     };
-    // a parenthetical cue ("But, he said, local officials should ...") is followed by content
-    if doc.is_punct(speaker.end.max(k + 1), ',') && words_between(doc, k + 1, tail) > 7 {
-        let after = speaker.end.max(k + 1) + 1;
-        return build(doc, after, tail, (k, k + 1), Some(speaker), 0.7);
-    }
-    // only a short tail after the cue ("in a statement", "on Tuesday")
-    if words_between(doc, k + 1, tail) > 7 {
+    let after = speaker.end.max(k + 1);
+    if doc.is_punct(after, ',') && words_between(doc, k + 1, tail) > 7 {
+        // an apposition describes the speaker ("..., said Brian Baker, a longtime adviser to
+        // the family"): the content is before the cue; else the cue is parenthetical ("But, he
+        // said, local officials should ...") and the content follows it
+        let described = matches!(doc.word(after + 1), "a" | "an" | "the") || is_person_title(doc.word(after + 1));
+        if !described || words_between(doc, s_start, comma) < 4 {
+            return build(doc, after + 1, tail, (k, k + 1), Some(speaker), 0.7);
+        }
+    } else if words_between(doc, k + 1, tail) > 7 {
+        // only a short tail after the cue ("in a statement", "on Tuesday")
         return None;
     }
     build(doc, s_start, comma, (k, k + 1), Some(speaker), 0.7)
@@ -493,4 +500,10 @@ fn in_words(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<Attribu
     let speaker = Mention { start: k + 1, end: k + 2, kind: MentionKind::Pronoun(kind), appositive: false };
     let end = content_end(doc, s_end, k + 4);
     build(doc, k + 4, end, (k, k + 3), Some(speaker), 0.8)
+}
+
+/// Finite forms of "be", "have" and the modals: a word between a cue and a later "that" that
+/// makes the words between a clause of their own.
+fn is_finite_verb(word: &str) -> bool {
+    matches!(word, "is" | "are" | "was" | "were" | "has" | "have" | "had" | "will" | "would" | "can" | "could" | "should" | "may" | "might" | "must" | "does" | "did" | "isn't" | "aren't" | "wasn't" | "weren't" | "won't" | "isn’t" | "aren’t" | "wasn’t" | "weren’t" | "won’t")
 }

@@ -63,7 +63,7 @@ const DESCRIPTORS: &[&str] = &[
 
 /// A word that can stand for a person: a role ("senator"), a descriptor ("widow") or a person
 /// noun ("nominee").
-fn is_person_title(word: &str) -> bool {
+pub fn is_person_title(word: &str) -> bool {
     is_role(word) || DESCRIPTORS.contains(&word) || PERSON_NOUNS.contains(&word)
 }
 
@@ -197,7 +197,11 @@ impl Doc {
                 }
             }
             if let Some(inner) = self.name_ending_at(last) {
-                if open + 1 == inner.start && self.nominal_ending_at(open).is_some() {
+                // "The chairman, Phil Lovas, said", "A lawyer for the outlets, David Schulz, said"
+                let s_start = self.sentences[sentence].0;
+                let titled_subject = open - s_start <= 8 && (s_start..open).all(|i| self.quote_of[i].is_none()) && (s_start..open).any(|i| self.is_word(i) && is_person_title(self.word(i)));
+                let described = titled_subject || self.nominal_ending_at(open).is_some();
+                if open + 1 == inner.start && described {
                     return Some(Mention { appositive: true, ..inner });
                 }
             }
