@@ -649,3 +649,25 @@ fn an_apposition_after_the_speaker_is_not_content() {
     assert!(!a.quotes.iter().any(|q| q.text.contains("longtime adviser")));
     assert_eq!(quote(&a, "no decision had been made"), (QuoteKind::Indirect, "Lena Voss".into(), Resolution::Apposition));
 }
+
+#[test]
+fn groups_and_shares_of_a_poll_say_things_too() {
+    let text = "The poll asked 900 voters. Twenty-four percent said they were more likely to vote for Ruiz. The organizers said they do not know how many rabbis will come. She said she supported it.";
+    let a = analyse(text, &[("Ruiz", "PER")]);
+    assert_offsets(text, &a);
+    let (q, s) = quote_and_speaker(&a, "more likely to vote");
+    assert_eq!((q.kind, s.name.as_str(), s.text.as_str()), (QuoteKind::Indirect, "", "Twenty-four percent"));
+    let (_, s) = quote_and_speaker(&a, "how many rabbis");
+    assert_eq!((s.name.as_str(), s.text.as_str()), ("", "The organizers"));
+    // three words of content are enough after "said"
+    assert_eq!(quote_and_speaker(&a, "she supported it").0.text, "she supported it");
+}
+
+#[test]
+fn a_short_quote_opening_its_sentence_keeps_its_cue() {
+    let text = "Advisers met on Sunday.\n\n“They’d be wrong,” Omar Bell, a spokesman for Ruiz, said in an interview Sunday in Santa Lucia, Calif. “The reality is this is going to the convention.”";
+    let a = analyse(text, &[("Omar Bell", "PER"), ("Ruiz", "PER"), ("Santa Lucia", "LOC"), ("Calif", "LOC")]);
+    assert_offsets(text, &a);
+    assert_eq!(quote(&a, "be wrong"), (QuoteKind::Direct, "Omar Bell".into(), Resolution::Apposition));
+    assert_eq!(quote(&a, "going to the convention").1, "Omar Bell");
+}

@@ -8,7 +8,7 @@
 
 use super::doc::Doc;
 use super::lexicon::{cue_base, is_speech_verb, takes_addressee, HONORIFICS};
-use super::speakers::{is_auxiliary, is_person_title, main_clause_start, Mention, MentionKind};
+use super::speakers::{is_auxiliary, is_function_word, is_person_title, main_clause_start, Mention, MentionKind};
 use crate::schema::QuoteKind;
 
 /// A content span with its cue and speaker mention, before speaker resolution.
@@ -278,6 +278,10 @@ fn cue_before(doc: &Doc, open: usize) -> Option<(Option<usize>, Mention)> {
 /// followed by a cue that introduces a clause of its own; the cue belongs to the clause.
 fn cue_heads_a_clause(doc: &Doc, open: usize, close: usize, cue: Option<usize>) -> bool {
     let Some(k) = cue else { return false };
+    // a quote that opens its sentence is speech (“They'd be wrong,” Lee said in an interview)
+    if doc.sentences[doc.sentence[open]].0 == open {
+        return false;
+    }
     let quoted_words = words_between(doc, open, close + 1);
     let s_end = doc.sentences[doc.sentence[k]].1;
     quoted_words < 4 && words_between(doc, k + 1, s_end) >= 5
@@ -351,7 +355,12 @@ fn words_between(doc: &Doc, start: usize, end: usize) -> usize {
 }
 
 fn build(doc: &Doc, start: usize, end: usize, cue: (usize, usize), speaker: Option<Mention>, confidence: f32) -> Option<Attribution> {
-    if words_between(doc, start, end) < 4 || start >= end {
+    build_from(doc, start, end, cue, speaker, confidence, 4)
+}
+
+/// [`build`] for contents of at least `min_words` words.
+fn build_from(doc: &Doc, start: usize, end: usize, cue: (usize, usize), speaker: Option<Mention>, confidence: f32, min_words: usize) -> Option<Attribution> {
+    if words_between(doc, start, end) < min_words || start >= end {
         return None;
     }
     let (char_start, char_end) = doc.char_span(start, end);
@@ -374,7 +383,8 @@ fn build(doc: &Doc, start: usize, end: usize, cue: (usize, usize), speaker: Opti
 fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attribution> {
     // "the report said that ...": a description is the speaker when "that" makes it speech
     let described = || (doc.word(k + 1) == "that").then(|| quote_subject_of(doc, k)).flatten();
-    let speaker = subject_of(doc, k).or_else(|| participle_subject(doc, k)).or_else(described)?;
+    let group = || matches!(base, "say" | "tell").then(|| group_subject(doc, k)).flatten();
+    let speaker = subject_of(doc, k).or_else(|| participle_subject(doc, k)).or_else(described).or_else(group)?;
     let mut start = k + 1;
     // an addressee or a short adverbial before "that": "told reporters on Tuesday that"
     let complementizer = |w: &str| matches!(w, "that" | "how" | "why" | "whether" | "what" | "if");
@@ -408,7 +418,43 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
         return None;
     }
     let end = subordinate_clause_end(doc, k, s_end).unwrap_or_else(|| content_end(doc, s_end, start));
-    build(doc, start, end, (k, k + 1), Some(speaker), 0.75)
+    // "She said she supported it": three words make a clause after "say" and "tell"
+    let min_words = if matches!(base, "say" | "tell") { 3 } else { 4 };
+    build_from(doc, start, end, (k, k + 1), Some(speaker), 0.75, min_words)
+}
+
+/// "Twenty-four percent said", "most of them said", "The organizers said": a share of a poll's
+/// respondents or a group, a speaker the article does not name (for "say" and "tell" only,
+/// where a plural subject is a speaker).
+fn group_subject(doc: &Doc, k: usize) -> Option<Mention> {
+    let end = subject_end(doc, k);
+    let last = end.checked_sub(1)?;
+    if !doc.is_word(last) || doc.quote_of[last].is_some() || doc.sentence[last] != doc.sentence[k] {
+        return None;
+    }
+    let w = doc.word(last);
+    let share = matches!(w, "percent" | "half" | "most" | "majority" | "many" | "some" | "both" | "all" | "others" | "few" | "them" | "respondents");
+    let plural_noun = w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("'s") && !w.ends_with("’s") && !doc.is_capitalized(last) && !is_function_word(w) && !is_auxiliary(w) && doc.entity_at[last].is_none();
+    if !(share || plural_noun) {
+        return None;
+    }
+    let s_start = doc.sentences[doc.sentence[k]].0;
+    let mut start = last;
+    while start > s_start && last - start < 4 {
+        let p = start - 1;
+        let w = doc.word(p);
+        if !doc.is_word(p) || doc.quote_of[p].is_some() || is_auxiliary(w) || cue_at(doc, p).is_some() || doc.entity_at[p].is_some() {
+            break;
+        }
+        if is_function_word(w) && !matches!(w, "of" | "the" | "a" | "an" | "no") {
+            break;
+        }
+        start = p;
+        if matches!(w, "the" | "a" | "an") {
+            break;
+        }
+    }
+    Some(Mention { start, end, kind: MentionKind::Nominal { words: Vec::new(), plural: true }, appositive: false })
 }
 
 /// "When Clinton noted that Trump paid no tax, Trump boasted, “...”": a cue in a sentence-initial

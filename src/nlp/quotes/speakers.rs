@@ -536,7 +536,7 @@ fn strip_clitic(word: &str) -> &str {
     word
 }
 
-fn is_function_word(w: &str) -> bool {
+pub fn is_function_word(w: &str) -> bool {
     let w = strip_clitic(w);
     matches!(w, "the" | "a" | "an" | "in" | "on" | "at" | "to" | "by" | "of" | "from" | "with" | "into" | "about" | "against" | "without" | "through" | "but" | "and" | "this" | "that" | "it" | "as" | "for" | "if" | "when" | "while" | "after" | "before" | "then" | "so" | "yet" | "there" | "here" | "what" | "we" | "i" | "they" | "you" | "he" | "she" | "our" | "my" | "no" | "yes" | "not" | "today" | "now" | "asked" | "still"
         | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "january" | "february"
