@@ -671,3 +671,14 @@ fn a_short_quote_opening_its_sentence_keeps_its_cue() {
     assert_eq!(quote(&a, "be wrong"), (QuoteKind::Direct, "Omar Bell".into(), Resolution::Apposition));
     assert_eq!(quote(&a, "going to the convention").1, "Omar Bell");
 }
+
+#[test]
+fn told_a_named_addressee_then_a_clause() {
+    let text = "Lena Voss told KTV she planned to stay neutral in the race. Omar Bell, who is third in the polls, spoke at a fair with Sen. Ana Ruiz of Ohio. The Texas senator told reporters he feels good about his chances in the state.";
+    let a = analyse(text, &[("Lena Voss", "PER"), ("KTV", "ORG"), ("Omar Bell", "PER"), ("Ana Ruiz", "PER"), ("Ohio", "LOC"), ("Texas", "LOC")]);
+    assert_offsets(text, &a);
+    let (q, s) = quote_and_speaker(&a, "stay neutral");
+    assert_eq!((q.kind, q.text.as_str(), s.name.as_str()), (QuoteKind::Indirect, "she planned to stay neutral in the race", "Lena Voss"));
+    // Ruiz is a senator, but not a Texas one: the subject just before is meant
+    assert_eq!(quote(&a, "feels good").1, "Omar Bell");
+}

@@ -408,8 +408,11 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
     } else if matches!(base, "urge" | "ask" | "encourage") && (start + 1..(start + 6).min(s_end)).any(|i| doc.word(i) == "to") {
         // "urged Republicans to join ...": the addressee and the infinitive are the content
     } else if takes_addressee(base) {
-        let addressee_end = (start..(start + 4).min(s_end)).find(|&i| !doc.is_word(i) || doc.quote_of[i].is_some())?;
-        start = if doc.is_punct(addressee_end, ',') || doc.is_punct(addressee_end, ':') { addressee_end + 1 } else { return None };
+        let addressee_end = (start..(start + 4).min(s_end)).find(|&i| !doc.is_word(i) || doc.quote_of[i].is_some());
+        start = match addressee_end {
+            Some(e) if doc.is_punct(e, ',') || doc.is_punct(e, ':') => e + 1,
+            _ => clause_after_addressee(doc, start, s_end)?,
+        };
     }
     if start >= s_end || matches!(doc.word(start), "to" | "for" | "about" | "on" | "in" | "at" | "with" | "by" | "of" | "so" | "during" | "after" | "before" | "last" | "this" | "yesterday" | "today" | "earlier") && doc.word(k + 1) != "that" && start == k + 1 {
         return None;
@@ -421,6 +424,18 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
     // "She said she supported it": three words make a clause after "say" and "tell"
     let min_words = if matches!(base, "say" | "tell") { 3 } else { 4 };
     build_from(doc, start, end, (k, k + 1), Some(speaker), 0.75, min_words)
+}
+
+/// "told POLITICO he planned to stay", "told reporters the plan would fail": where the clause
+/// after a named or pronoun addressee starts, when one starts there.
+fn clause_after_addressee(doc: &Doc, start: usize, s_end: usize) -> Option<usize> {
+    let after = match doc.entity_starting.get(start).copied().flatten() {
+        Some(e) => doc.entities[e].2,
+        None if matches!(doc.word(start), "me" | "him" | "her" | "us" | "them" | "reporters" | "journalists") => start + 1,
+        None => return None,
+    };
+    let opens_clause = after < s_end && doc.is_word(after) && doc.quote_of[after].is_none() && (matches!(doc.word(after), "he" | "she" | "they" | "it" | "we" | "i" | "the" | "there" | "his" | "her" | "their") || (doc.is_capitalized(after) && !is_function_word(doc.word(after))));
+    opens_clause.then_some(after)
 }
 
 /// "Twenty-four percent said", "most of them said", "The organizers said": a share of a poll's

@@ -956,11 +956,20 @@ impl Clusters {
         if !(is_person_title(&head) || self.describes_someone(&head, char_pos)) {
             return None;
         }
-        if let Some(id) = self.resolve_person_description(&words, &head, char_pos) {
-            return Some(id);
-        }
         // no one the article calls a Democrat is "the Republican nominee"
         let fits = |id: usize| !contradicts(&words, |w| self.all[id].roles.contains_key(w) || self.said_before(id, char_pos).any(|x| x == w));
+        if let Some(id) = self.resolve_person_description(&words, &head, char_pos) {
+            // a title shared with the description's head but not its other words ("Sen. Joni
+            // Ernst, R-Iowa" for "the Florida senator") gives way to the subject just before
+            let said = |w: &str| self.all[id].roles.contains_key(w) || self.said_before(id, char_pos).any(|x| x == w);
+            let partial = words.iter().any(|w| *w != head && !said(w));
+            if partial {
+                if let Some(subject) = self.recent_subject(doc, char_pos).filter(|&s| s != id && fits(s)) {
+                    return Some(subject);
+                }
+            }
+            return Some(id);
+        }
         // the subject of this sentence or the one before: news varies the name of the person
         // it is talking about ("Donald Trump says ... . The Republican nominee noted ...")
         if let Some(id) = self.recent_subject(doc, char_pos).filter(|&id| fits(id)) {
