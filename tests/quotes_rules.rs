@@ -682,3 +682,13 @@ fn told_a_named_addressee_then_a_clause() {
     // Ruiz is a senator, but not a Texas one: the subject just before is meant
     assert_eq!(quote(&a, "feels good").1, "Omar Bell");
 }
+
+#[test]
+fn a_promise_reports_its_infinitive_and_an_opening_participle_is_no_name() {
+    let text = "Omar Bell has vowed to bring back every mining job in the valley.\n\nChastened by the polls, Ana Ruiz revised her plan, promising to focus more of its benefits on young families.";
+    let a = analyse(text, &[("Omar Bell", "PER"), ("Ana Ruiz", "PER")]);
+    assert_offsets(text, &a);
+    let (q, s) = quote_and_speaker(&a, "mining job");
+    assert_eq!((q.kind, q.text.as_str(), s.name.as_str()), (QuoteKind::Indirect, "to bring back every mining job in the valley", "Omar Bell"));
+    assert_eq!(quote(&a, "young families").1, "Ana Ruiz");
+}

@@ -85,7 +85,8 @@ fn participle_subject(doc: &Doc, k: usize) -> Option<Mention> {
     (clause..k)
         .rev()
         .find_map(|i| cue_at(doc, i).and_then(|_| subject_of(doc, i)))
-        .or_else(|| doc.mention_starting_at(clause).filter(|m| !matches!(m.kind, MentionKind::Nominal { .. }) && m.end < k))
+        // (a name NER found: "Chastened by the analyses, Trump ..." opens with no name)
+        .or_else(|| doc.mention_starting_at(clause).filter(|m| !matches!(m.kind, MentionKind::Nominal { .. }) && m.end < k && (matches!(m.kind, MentionKind::Pronoun(_)) || doc.entity_starting[m.start].is_some())))
 }
 
 /// The speaker a reporting verb at token `k` names, read the rules' way: its subject ("X said",
@@ -414,7 +415,9 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
             _ => clause_after_addressee(doc, start, s_end)?,
         };
     }
-    if start >= s_end || matches!(doc.word(start), "to" | "for" | "about" | "on" | "in" | "at" | "with" | "by" | "of" | "so" | "during" | "after" | "before" | "last" | "this" | "yesterday" | "today" | "earlier") && doc.word(k + 1) != "that" && start == k + 1 {
+    // "vowed to bring back lost jobs": a promise's infinitive is what was promised
+    let promised = matches!(base, "promise" | "vow" | "pledge" | "threaten") && doc.word(start) == "to";
+    if start >= s_end || !promised && matches!(doc.word(start), "to" | "for" | "about" | "on" | "in" | "at" | "with" | "by" | "of" | "so" | "during" | "after" | "before" | "last" | "this" | "yesterday" | "today" | "earlier") && doc.word(k + 1) != "that" && start == k + 1 {
         return None;
     }
     if doc.is_punct(start, ',') || doc.is_punct(start, ':') || doc.is_punct(start, '.') {

@@ -1208,7 +1208,10 @@ fn gender_of_word(word: &str) -> Gender {
 /// preposition or subordinator and ends at the first comma; the sentence start otherwise.
 pub fn main_clause_start(doc: &Doc, start: usize, end: usize) -> usize {
     let opens_phrase = (start..end).find(|&t| doc.is_word(t)).is_some_and(|t| {
-        INTRODUCTORY.contains(&doc.word(t)) && doc.quote_of[t].is_none()
+        let w = doc.word(t);
+        // or a participle: "Chastened by the analyses, Trump revised his plan"
+        let participle = w.len() > 5 && (w.ends_with("ed") || w.ends_with("ing")) && w != "according" && doc.entity_at[t].is_none();
+        (INTRODUCTORY.contains(&w) || participle) && doc.quote_of[t].is_none()
     });
     if !opens_phrase {
         return start;
