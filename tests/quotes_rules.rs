@@ -692,3 +692,14 @@ fn a_promise_reports_its_infinitive_and_an_opening_participle_is_no_name() {
     assert_eq!((q.kind, q.text.as_str(), s.name.as_str()), (QuoteKind::Indirect, "to bring back every mining job in the valley", "Omar Bell"));
     assert_eq!(quote(&a, "young families").1, "Ana Ruiz");
 }
+
+#[test]
+fn a_parenthetical_cue_sits_inside_its_content() {
+    let text = "But to prevent problems at the polls, Omar Bell said, local officials should be vigilant about every machine. Ana Ruiz called for the contestants to wear dresses that showed their team colours.";
+    let a = analyse(text, &[("Omar Bell", "PER"), ("Ana Ruiz", "PER")]);
+    assert_offsets(text, &a);
+    let (q, s) = quote_and_speaker(&a, "vigilant");
+    assert_eq!((q.kind, q.text.as_str(), s.name.as_str()), (QuoteKind::Indirect, "to prevent problems at the polls, Omar Bell said, local officials should be vigilant about every machine", "Omar Bell"));
+    // the "that" after "dresses" is a relative pronoun, not where the content starts
+    assert_eq!(quote_and_speaker(&a, "team colours").0.text, "the contestants to wear dresses that showed their team colours");
+}

@@ -389,18 +389,20 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
     let mut start = k + 1;
     // an addressee or a short adverbial before "that": "told reporters on Tuesday that"
     let complementizer = |w: &str| matches!(w, "that" | "how" | "why" | "whether" | "what" | "if");
-    if let Some(that) = (start..(start + 12).min(s_end)).find(|&i| complementizer(doc.word(i)) && doc.quote_of[i].is_none()) {
+    let after_complementizer = (start..(start + 12).min(s_end)).find(|&i| complementizer(doc.word(i)) && doc.quote_of[i].is_none()).and_then(|that| {
         // ... but not a "that" inside the content ("said officials are in possession of video
         // that shows ..."): a finite verb before it makes the words between a clause
         let clause_between = (start..that).any(|i| is_finite_verb(doc.word(i)));
-        if !clause_between && (start..that).all(|i| (doc.is_word(i) || doc.is_punct(i, ',')) && cue_at(doc, i).is_none() && doc.quote_of[i].is_none()) {
-            // "that" itself is not content; "how"/"why"/"whether" are
-            start = if doc.word(that) == "that" { that + 1 } else { that };
-            // "He said that, if elected, he'd ..."
-            if doc.is_punct(start, ',') {
-                start += 1;
-            }
-        }
+        // ... nor a relative "that" ("called for contestants to wear dresses that showed ...")
+        let next = doc.word(that + 1);
+        let relative = that > start && (is_finite_verb(next) || (next.len() > 4 && next.ends_with("ed")));
+        let plain = (start..that).all(|i| (doc.is_word(i) || doc.is_punct(i, ',')) && cue_at(doc, i).is_none() && doc.quote_of[i].is_none());
+        // "that" itself is not content; "how"/"why"/"whether" are; "He said that, if elected, ..."
+        let first = if doc.word(that) == "that" { that + 1 } else { that };
+        (!clause_between && !relative && plain).then(|| if doc.is_punct(first, ',') { first + 1 } else { first })
+    });
+    if let Some(first) = after_complementizer {
+        start = first;
     } else if matches!(base, "call") {
         // "called for a moratorium", "called on Republicans to ...", "called the charges false"
         if matches!(doc.word(start), "for" | "on") {
@@ -511,7 +513,10 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         // said, local officials should ...") and the content follows it
         let described = matches!(doc.word(after + 1), "a" | "an" | "the") || is_person_title(doc.word(after + 1));
         if !described || words_between(doc, s_start, comma) < 4 {
-            return build(doc, after + 1, tail, (k, k + 1), Some(speaker), 0.7);
+            // the content holds what comes before the cue too ("But to prevent problems, he
+            // said, local officials should be vigilant"), the cue inside it
+            let first = (s_start..comma).find(|&i| doc.is_word(i) && !matches!(doc.word(i), "but" | "and" | "so" | "still" | "yet")).unwrap_or(after + 1);
+            return build(doc, first.min(after + 1), tail, (k, k + 1), Some(speaker), 0.7);
         }
     } else if words_between(doc, k + 1, tail) > 7 {
         // only a short tail after the cue ("in a statement", "on Tuesday")
