@@ -703,3 +703,11 @@ fn a_parenthetical_cue_sits_inside_its_content() {
     // the "that" after "dresses" is a relative pronoun, not where the content starts
     assert_eq!(quote_and_speaker(&a, "team colours").0.text, "the contestants to wear dresses that showed their team colours");
 }
+
+#[test]
+fn a_name_before_a_role_is_not_the_subject_for_the_next_pronoun() {
+    let text = "“The plan is sound,” said Ana Ruiz.\n\nRuiz spokeswoman Lena Voss criticized Omar Bell for the claim. “Nice try, but not true at all,” she said.";
+    let a = analyse(text, &[("Ana Ruiz", "PER"), ("Ruiz", "PER"), ("Lena Voss", "PER"), ("Omar Bell", "PER")]);
+    assert_offsets(text, &a);
+    assert_eq!(quote(&a, "Nice try"), (QuoteKind::Direct, "Lena Voss".into(), Resolution::Pronoun));
+}

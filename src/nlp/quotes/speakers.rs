@@ -701,6 +701,12 @@ impl Clusters {
                 if t < main_clause[s] {
                     continue;
                 }
+                // "Clinton spokeswoman Jennifer Palmieri criticized ...": a name before a role
+                // only says whose spokeswoman; the subject is named after it
+                let end = doc.tokens.partition_point(|t| t.start < m.end);
+                if doc.person_after_role(end).is_some() {
+                    continue;
+                }
                 if first[s].is_none_or(|(pos, _)| m.start < pos) {
                     first[s] = Some((m.start, id));
                 }
