@@ -711,3 +711,12 @@ fn a_name_before_a_role_is_not_the_subject_for_the_next_pronoun() {
     assert_offsets(text, &a);
     assert_eq!(quote(&a, "Nice try"), (QuoteKind::Direct, "Lena Voss".into(), Resolution::Pronoun));
 }
+
+#[test]
+fn capitalised_titles_and_a_titled_phrase_before_a_name_in_commas() {
+    let text = "“It does not mean he did it in an honest way,” said Harbour Union Political Director Tim Vale. “Eventually, positions are going to soften on the dam,” Ostrava Rep. Ana Ruiz’s chief of staff, Omar Bell, told KTV.";
+    let a = analyse(text, &[("Harbour Union", "ORG"), ("Tim Vale", "PER"), ("Ostrava", "LOC"), ("Ana Ruiz’s", "PER"), ("Omar Bell", "PER"), ("KTV", "ORG")]);
+    assert_offsets(text, &a);
+    assert_eq!(quote(&a, "honest way").1, "Tim Vale");
+    assert_eq!(quote(&a, "positions are going"), (QuoteKind::Direct, "Omar Bell".into(), Resolution::Apposition));
+}

@@ -155,7 +155,8 @@ fn cue_after(doc: &Doc, close: usize) -> Option<(Option<usize>, Option<Mention>)
             // titles may sit between the mark and the name: `,” Sen. Claire McCaskill said`
             let title_gap = |m: &Mention| (first..m.start).all(|i| doc.is_word(i) || doc.is_punct(i, '.'));
             let subject = quote_subject_of(doc, k)
-                .filter(|m| m.start == first || (m.start > first && m.start - first <= 6 && title_gap(m)))
+                // or a description then the name in commas: `,” X's chief of staff, Jo Lee, said`
+                .filter(|m| m.start == first || (m.start > first && m.start - first <= 6 && title_gap(m)) || (m.appositive && m.start > first && m.start - first <= 12))
                 .or_else(|| named_before_apposition(doc, first, k))
                 .filter(|_| !subordinate);
             return subject.map(|m| (Some(k), Some(m)));
@@ -495,6 +496,10 @@ const SUBORDINATORS: &[&str] = &["when", "while", "as", "after", "before", "if",
 fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<Attribution> {
     let tail = content_end(doc, s_end, k);
     let (speaker, comma) = if k > 0 && doc.is_punct(k - 1, ',') {
+        // "X's chief of staff, Omar Bell, told KTV": the comma closes the subject's apposition
+        if subject_of(doc, k).is_some_and(|m| m.appositive) {
+            return None;
+        }
         let m = doc.mention_starting_at(k + 1)?;
         (m, k - 1)
     } else {

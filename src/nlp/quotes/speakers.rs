@@ -198,8 +198,9 @@ impl Doc {
             }
             if let Some(inner) = self.name_ending_at(last) {
                 // "The chairman, Phil Lovas, said", "A lawyer for the outlets, David Schulz, said"
-                let s_start = self.sentences[sentence].0;
-                let titled_subject = open - s_start <= 8 && (s_start..open).all(|i| self.quote_of[i].is_none()) && (s_start..open).any(|i| self.is_word(i) && is_person_title(self.word(i)));
+                // the phrase before the first comma, back to a quote, a comma or the sentence start
+                let phrase = (self.sentences[sentence].0.max(open.saturating_sub(9))..open).rev().take_while(|&i| self.quote_of[i].is_none() && !self.is_punct(i, ','));
+                let titled_subject = phrase.clone().count() <= 8 && phrase.into_iter().any(|i| self.is_word(i) && is_person_title(self.word(i)));
                 let described = titled_subject || self.nominal_ending_at(open).is_some();
                 if open + 1 == inner.start && described {
                     return Some(Mention { appositive: true, ..inner });
@@ -354,12 +355,13 @@ impl Doc {
     /// A person named right after role words at `start`: "host Chris Matthews" in "MSNBC host
     /// Chris Matthews".
     fn person_after_role(&self, start: usize) -> Option<Mention> {
-        // "Clinton's top foreign policy aide Jake Sullivan": lowercase modifiers may come
-        // before the role, which must be the word right before the name
+        // "Clinton's top foreign policy aide Jake Sullivan": modifiers may come before the role,
+        // capitalised ones too ("United Steelworkers Political Director Tim Waters"); the role
+        // must be the word right before the name
         let mut i = start;
-        while i < self.tokens.len() && i < start + 4 && self.is_word(i) && self.quote_of[i].is_none() {
+        while i < self.tokens.len() && i < start + 4 && self.is_word(i) && self.quote_of[i].is_none() && self.entity_at[i].is_none() {
             let w = self.word(i);
-            if !(is_person_title(w) || (self.chars[self.tokens[i].start].is_lowercase() && !is_function_word(w))) {
+            if is_function_word(w) && !is_person_title(w) {
                 break;
             }
             i += 1;
