@@ -720,3 +720,12 @@ fn capitalised_titles_and_a_titled_phrase_before_a_name_in_commas() {
     assert_eq!(quote(&a, "honest way").1, "Tim Vale");
     assert_eq!(quote(&a, "positions are going"), (QuoteKind::Direct, "Omar Bell".into(), Resolution::Apposition));
 }
+
+#[test]
+fn a_document_nobody_was_heard_issuing_is_the_sentence_openers() {
+    let text = "The Harbour Trust sent a long letter to every family on Monday.\n\nThe letter said “the pier will close for good at the end of the summer season.”";
+    let a = analyse(text, &[("The Harbour Trust", "ORG")]);
+    assert_offsets(text, &a);
+    let (_, s) = quote_and_speaker(&a, "pier will close");
+    assert_eq!((s.name.as_str(), s.text.as_str(), s.resolution), ("The Harbour Trust", "The letter", Resolution::Nominal));
+}

@@ -921,10 +921,10 @@ impl Clusters {
             .collect();
         let head = words.last()?.clone();
         if DOCUMENTS.contains(&head.as_str()) {
-            return self.issuer(char_pos);
+            return self.issuer(char_pos).or_else(|| self.author_just_before(doc, char_pos));
         }
         if OPINION_PIECES.contains(&head.as_str()) {
-            return None;
+            return self.author_just_before(doc, char_pos);
         }
         // "the editorial board", "the paper's editorial": a newspaper speaks
         let press = || organisation_kind("newspaper").unwrap_or(&[]);
@@ -1053,6 +1053,25 @@ impl Clusters {
             .filter(|&&(s, pos, _)| pos < char_pos && s <= sentence && s + 1 >= sentence)
             .max_by_key(|&&(_, pos, _)| pos)
             .map(|&(_, _, id)| id)
+    }
+
+    /// Who wrote a piece the sentence at `char_pos` quotes ("The Washington Post ran a feature
+    /// on Saturday. The piece used ..."): the person or organisation the sentence before opens
+    /// its main clause with, or this sentence before `char_pos`.
+    fn author_just_before(&self, doc: &Doc, char_pos: usize) -> Option<usize> {
+        let sentence = doc.sentence_at_char(char_pos);
+        let opener = |s: usize| {
+            let (start, end) = doc.sentences[s];
+            let clause = main_clause_start(doc, start, end);
+            let t = (clause..end).find(|&t| doc.is_word(t))?;
+            // past a determiner, unless the name holds it ("The Washington Post")
+            let t = if doc.entity_starting[t].is_none() && matches!(doc.word(t), "the" | "a" | "an") { t + 1 } else { t };
+            let e = doc.entity_starting.get(t).copied().flatten().filter(|_| doc.quote_of[t].is_none())?;
+            speaker_label(&doc.entities[e].0.label)?;
+            let at = doc.tokens[t].start;
+            (at < char_pos).then(|| self.all.iter().position(|c| c.mentions.iter().any(|m| m.start == at))).flatten()
+        };
+        opener(sentence).or_else(|| sentence.checked_sub(1).and_then(opener))
     }
 
     /// The words seen around cluster `id`'s names before `char_pos` (see `context_words`).
