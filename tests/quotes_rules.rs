@@ -729,3 +729,12 @@ fn a_document_nobody_was_heard_issuing_is_the_sentence_openers() {
     let (_, s) = quote_and_speaker(&a, "pier will close");
     assert_eq!((s.name.as_str(), s.text.as_str(), s.resolution), ("The Harbour Trust", "The letter", Resolution::Nominal));
 }
+
+#[test]
+fn a_cue_coordinated_by_and_has_the_sentences_subject() {
+    let text = "Omar Bell backed the mayor during his years on the council and said he did not support the new dam.";
+    let a = analyse(text, &[("Omar Bell", "PER")]);
+    assert_offsets(text, &a);
+    let (q, s) = quote_and_speaker(&a, "new dam");
+    assert_eq!((q.kind, q.text.as_str(), s.name.as_str()), (QuoteKind::Indirect, "he did not support the new dam", "Omar Bell"));
+}

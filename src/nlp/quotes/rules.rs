@@ -386,7 +386,7 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
     // "the report said that ...": a description is the speaker when "that" makes it speech
     let described = || (doc.word(k + 1) == "that").then(|| quote_subject_of(doc, k)).flatten();
     let group = || matches!(base, "say" | "tell").then(|| group_subject(doc, k)).flatten();
-    let speaker = subject_of(doc, k).or_else(|| participle_subject(doc, k)).or_else(described).or_else(group)?;
+    let speaker = subject_of(doc, k).or_else(|| participle_subject(doc, k)).or_else(|| coordinated_subject(doc, k)).or_else(described).or_else(group)?;
     let mut start = k + 1;
     // an addressee or a short adverbial before "that": "told reporters on Tuesday that"
     let complementizer = |w: &str| matches!(w, "that" | "how" | "why" | "whether" | "what" | "if");
@@ -430,6 +430,25 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
     // "She said she supported it": three words make a clause after "say" and "tell"
     let min_words = if matches!(base, "say" | "tell") { 3 } else { 4 };
     build_from(doc, start, end, (k, k + 1), Some(speaker), 0.75, min_words)
+}
+
+/// "Mr. Schultz supported Democrats during his time on MSNBC and said he did not support Mr.
+/// Trump": a cue coordinated with an earlier verb by "and" has the sentence's subject.
+fn coordinated_subject(doc: &Doc, k: usize) -> Option<Mention> {
+    let mut j = k.checked_sub(1)?;
+    // "and also said", "and then told"
+    while j > 0 && is_auxiliary(doc.word(j)) && k - j < 3 {
+        j -= 1;
+    }
+    if doc.word(j) != "and" || doc.quote_of[j].is_some() {
+        return None;
+    }
+    let (s_start, s_end) = doc.sentences[doc.sentence[k]];
+    let clause = main_clause_start(doc, s_start, s_end);
+    // the subject opens the clause, and no other cue or quote sits between it and "and"
+    let m = doc.mention_starting_at(clause).filter(|m| m.end < j)?;
+    let clean = (m.end..j).all(|i| doc.quote_of[i].is_none() && cue_at(doc, i).is_none() && !doc.is_punct(i, ';'));
+    clean.then_some(m)
 }
 
 /// "told POLITICO he planned to stay", "told reporters the plan would fail": where the clause
