@@ -738,3 +738,12 @@ fn a_cue_coordinated_by_and_has_the_sentences_subject() {
     let (q, s) = quote_and_speaker(&a, "new dam");
     assert_eq!((q.kind, q.text.as_str(), s.name.as_str()), (QuoteKind::Indirect, "he did not support the new dam", "Omar Bell"));
 }
+
+#[test]
+fn plural_roles_are_unnamed_speakers() {
+    let text = "Omar Bell won the primary. His advisers have suggested his most powerful role is as a convert to the cause.";
+    let a = analyse(text, &[("Omar Bell", "PER")]);
+    assert_offsets(text, &a);
+    let (q, s) = quote_and_speaker(&a, "powerful role");
+    assert_eq!((q.kind, s.name.as_str(), s.text.as_str(), s.resolution), (QuoteKind::Indirect, "", "His advisers", Resolution::Unresolved));
+}

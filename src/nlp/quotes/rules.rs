@@ -7,7 +7,7 @@
 //! holds a quoted fragment is one `mixed` quote. Speakers are resolved afterwards, in text order.
 
 use super::doc::Doc;
-use super::lexicon::{cue_base, is_speech_verb, takes_addressee, HONORIFICS};
+use super::lexicon::{cue_base, is_role, is_speech_verb, takes_addressee, HONORIFICS};
 use super::speakers::{is_auxiliary, is_function_word, is_person_title, main_clause_start, Mention, MentionKind};
 use crate::schema::QuoteKind;
 
@@ -385,7 +385,7 @@ fn build_from(doc: &Doc, start: usize, end: usize, cue: (usize, usize), speaker:
 fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attribution> {
     // "the report said that ...": a description is the speaker when "that" makes it speech
     let described = || (doc.word(k + 1) == "that").then(|| quote_subject_of(doc, k)).flatten();
-    let group = || matches!(base, "say" | "tell").then(|| group_subject(doc, k)).flatten();
+    let group = || group_subject(doc, k, base);
     let speaker = subject_of(doc, k).or_else(|| participle_subject(doc, k)).or_else(|| coordinated_subject(doc, k)).or_else(described).or_else(group)?;
     let mut start = k + 1;
     // an addressee or a short adverbial before "that": "told reporters on Tuesday that"
@@ -465,8 +465,9 @@ fn clause_after_addressee(doc: &Doc, start: usize, s_end: usize) -> Option<usize
 
 /// "Twenty-four percent said", "most of them said", "The organizers said": a share of a poll's
 /// respondents or a group, a speaker the article does not name (for "say" and "tell" only,
-/// where a plural subject is a speaker).
-fn group_subject(doc: &Doc, k: usize) -> Option<Mention> {
+/// where a plural subject is a speaker), or people by a plural role ("His advisers have
+/// suggested"), for any cue.
+fn group_subject(doc: &Doc, k: usize, base: &str) -> Option<Mention> {
     let end = subject_end(doc, k);
     let last = end.checked_sub(1)?;
     if !doc.is_word(last) || doc.quote_of[last].is_some() || doc.sentence[last] != doc.sentence[k] {
@@ -475,7 +476,8 @@ fn group_subject(doc: &Doc, k: usize) -> Option<Mention> {
     let w = doc.word(last);
     let share = matches!(w, "percent" | "half" | "most" | "majority" | "many" | "some" | "both" | "all" | "others" | "few" | "them" | "respondents");
     let plural_noun = w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("'s") && !w.ends_with("’s") && !doc.is_capitalized(last) && !is_function_word(w) && !is_auxiliary(w) && doc.entity_at[last].is_none();
-    if !(share || plural_noun) {
+    let plural_role = plural_noun && is_role(&w[..w.len() - 1]);
+    if !(plural_role || matches!(base, "say" | "tell") && (share || plural_noun)) {
         return None;
     }
     let s_start = doc.sentences[doc.sentence[k]].0;
