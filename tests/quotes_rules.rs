@@ -747,3 +747,14 @@ fn plural_roles_are_unnamed_speakers() {
     let (q, s) = quote_and_speaker(&a, "powerful role");
     assert_eq!((q.kind, s.name.as_str(), s.text.as_str(), s.resolution), (QuoteKind::Indirect, "", "His advisers", Resolution::Unresolved));
 }
+
+#[test]
+fn a_question_put_to_someone_is_reported_speech() {
+    let text = "Asked on Monday whether he would run for the council again, the mayor smiled. When asked by the host whether the dam was safe, Omar Bell said the engineers had signed off on it.";
+    let a = analyse(text, &[("Omar Bell", "PER")]);
+    assert_offsets(text, &a);
+    let (q, _) = a.quotes.iter().find(|q| q.text.contains("run for the council")).map(|q| (q, ())).expect("the question is a quote");
+    assert_eq!((q.kind, q.text.as_str(), q.cue.as_ref().map(|c| c.text.as_str())), (QuoteKind::Indirect, "whether he would run for the council again", Some("Asked")));
+    // the answer in the main clause keeps its own speaker
+    assert_eq!(quote(&a, "engineers had signed off").1, "Omar Bell");
+}

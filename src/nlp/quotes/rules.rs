@@ -323,7 +323,7 @@ pub fn indirect_attributions(doc: &Doc, used_cues: &[usize]) -> Vec<Attribution>
         let mut k = s_start;
         while k < s_end {
             let next = k + 1;
-            if let Some(a) = according_to(doc, k, s_start, s_end).or_else(|| in_words(doc, k, s_start, s_end)) {
+            if let Some(a) = according_to(doc, k, s_start, s_end).or_else(|| in_words(doc, k, s_start, s_end)).or_else(|| asked_question(doc, k, s_end)) {
                 k = a.cue.map(|c| c.1).unwrap_or(next).max(next);
                 out.push(a);
                 continue;
@@ -583,6 +583,35 @@ fn according_to(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<Att
         return build(doc, after + 1, end, cue, Some(speaker), 0.8);
     }
     build(doc, s_start, k - 1, cue, Some(speaker), 0.8)
+}
+
+/// `Asked whether he would run again, ...` / `..., asked by a reporter if ...`: the question
+/// put to someone, up to the clause's comma. The asker is named only after "by"; the one asked
+/// answers in the main clause, which the other rules read.
+fn asked_question(doc: &Doc, k: usize, s_end: usize) -> Option<Attribution> {
+    if doc.word(k) != "asked" || doc.quote_of[k].is_some() {
+        return None;
+    }
+    let s_start = doc.sentences[doc.sentence[k]].0;
+    let opens = k == s_start || doc.is_punct(k - 1, ',') || matches!(doc.word(k - 1), "when" | "and" | "was" | "were" | "being" | "after");
+    if !opens {
+        return None;
+    }
+    // a few words of time or the asker before the question: "Asked on Monday whether", "asked
+    // by a reporter if"
+    let question = (k + 1..(k + 8).min(s_end)).find(|&i| matches!(doc.word(i), "whether" | "if" | "what" | "why" | "how" | "who" | "whom" | "which" | "where" | "when") && doc.quote_of[i].is_none())?;
+    if (k + 1..question).any(|i| !doc.is_word(i) || cue_at(doc, i).is_some()) {
+        return None;
+    }
+    let speaker = (k + 1..question).find(|&i| doc.word(i) == "by").and_then(|by| doc.mention_starting_at(by + 1).or_else(|| doc.noun_phrase_starting_at(by + 1)));
+    // (a comma inside a title's closing mark ends it too: `on "CBS This Morning," Sanders said`)
+    let end = (question + 1..s_end).find(|&i| doc.is_punct(i, ',') || cue_at(doc, i).is_some()).unwrap_or_else(|| content_end(doc, s_end, question));
+    // "When asked by moderator Gerard Baker whether ..., Rubio said ...": the main clause's cue
+    // reports the answer, and the rules read that sentence from it
+    if (end..s_end).any(|i| cue_at(doc, i).is_some_and(is_speech_verb)) {
+        return None;
+    }
+    build(doc, question, end, (k, k + 1), speaker, 0.6)
 }
 
 /// `In his words, CONTENT` (also "In her words", "In the minister's words").
