@@ -758,3 +758,11 @@ fn a_question_put_to_someone_is_reported_speech() {
     // the answer in the main clause keeps its own speaker
     assert_eq!(quote(&a, "engineers had signed off").1, "Omar Bell");
 }
+
+#[test]
+fn a_vice_president_is_not_the_president() {
+    let text = "President Ana Ruiz opened the museum on Saturday. Vice President Omar Bell spoke after her about the stone block on display. It was, the president said, “a stone where day after day for years, people were sold.”";
+    let a = analyse(text, &[("Ana Ruiz", "PER"), ("Omar Bell", "PER")]);
+    assert_offsets(text, &a);
+    assert_eq!(quote(&a, "day after day").1, "Ana Ruiz");
+}

@@ -1039,6 +1039,11 @@ impl Clusters {
             if contradicts(words, |w| c.roles.contains_key(w) || said_of(w)) {
                 return None;
             }
+            // a vice president is not "the president"
+            let qualified = |q: &str| !words.iter().any(|w| w == q) && only_as_qualified(&c.titles, head, q);
+            if ["vice", "deputy", "lieutenant", "assistant"].iter().any(|q| qualified(q)) {
+                return None;
+            }
             let words = words.iter().flat_map(|w| expand_role(w));
             Some(words.map(|e| c.role_weight(e).unwrap_or(if said_of(e) { 1.0 } else { 0.0 })).sum())
         })
@@ -1205,6 +1210,23 @@ impl Cluster {
         let spoke = self.last_spoke.filter(|&p| p <= char_pos);
         named.max(spoke)
     }
+}
+
+/// Do `titles` hold `head` ("president") and always right after `qualifier` ("Vice President")?
+fn only_as_qualified(titles: &[String], head: &str, qualifier: &str) -> bool {
+    let mut seen = false;
+    for title in titles {
+        let words: Vec<String> = title.split(|c: char| c.is_whitespace() || c == '-').map(|w| w.trim_end_matches('.').to_lowercase()).collect();
+        for (i, w) in words.iter().enumerate() {
+            if w == head {
+                if i == 0 || words[i - 1] != qualifier {
+                    return false;
+                }
+                seen = true;
+            }
+        }
+    }
+    seen
 }
 
 /// Modifiers that exclude each other: "the Republican nominee" is not the one the article
