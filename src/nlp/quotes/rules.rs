@@ -383,10 +383,30 @@ fn build_from(doc: &Doc, start: usize, end: usize, cue: (usize, usize), speaker:
 
 /// `X said (to Y) (that) CONTENT`.
 fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attribution> {
-    // "the report said that ...": a description is the speaker when "that" makes it speech
+    let speaker = cue_subject(doc, k, base)?;
+    let start = content_start(doc, k, base, s_end)?;
+    let end = subordinate_clause_end(doc, k, s_end).unwrap_or_else(|| content_end(doc, s_end, start));
+    // "She said she supported it": three words make a clause after "say" and "tell"
+    let min_words = if matches!(base, "say" | "tell") { 3 } else { 4 };
+    build_from(doc, start, end, (k, k + 1), Some(speaker), 0.75, min_words)
+}
+
+/// The subject of an indirect cue at `k`: a mention before it ("X said"), the subject a
+/// participle or a coordinated verb continues ("..., adding", "... and said"), a description
+/// when "that" follows ("the report said that ..."), or a group ("Most of them said").
+fn cue_subject(doc: &Doc, k: usize, base: &str) -> Option<Mention> {
     let described = || (doc.word(k + 1) == "that").then(|| quote_subject_of(doc, k)).flatten();
-    let group = || group_subject(doc, k, base);
-    let speaker = subject_of(doc, k).or_else(|| participle_subject(doc, k)).or_else(|| coordinated_subject(doc, k)).or_else(described).or_else(group)?;
+    subject_of(doc, k)
+        .or_else(|| participle_subject(doc, k))
+        .or_else(|| coordinated_subject(doc, k))
+        .or_else(described)
+        .or_else(|| group_subject(doc, k, base))
+}
+
+/// First token of the content reported by a cue at `k` with base form `base`: after "that" (and
+/// an addressee or adverbial before it), after "called for", after a named addressee, or right
+/// after the cue; None when what follows is no clause ("said in a statement").
+fn content_start(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<usize> {
     let mut start = k + 1;
     // an addressee or a short adverbial before "that": "told reporters on Tuesday that"
     let complementizer = |w: &str| matches!(w, "that" | "how" | "why" | "whether" | "what" | "if");
@@ -420,16 +440,14 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
     }
     // "vowed to bring back lost jobs": a promise's infinitive is what was promised
     let promised = matches!(base, "promise" | "vow" | "pledge" | "threaten") && doc.word(start) == "to";
-    if start >= s_end || !promised && matches!(doc.word(start), "to" | "for" | "about" | "on" | "in" | "at" | "with" | "by" | "of" | "so" | "during" | "after" | "before" | "last" | "this" | "yesterday" | "today" | "earlier") && doc.word(k + 1) != "that" && start == k + 1 {
+    let adverbial = matches!(doc.word(start), "to" | "for" | "about" | "on" | "in" | "at" | "with" | "by" | "of" | "so" | "during" | "after" | "before" | "last" | "this" | "yesterday" | "today" | "earlier");
+    if start >= s_end || !promised && adverbial && doc.word(k + 1) != "that" && start == k + 1 {
         return None;
     }
     if doc.is_punct(start, ',') || doc.is_punct(start, ':') || doc.is_punct(start, '.') {
         return None;
     }
-    let end = subordinate_clause_end(doc, k, s_end).unwrap_or_else(|| content_end(doc, s_end, start));
-    // "She said she supported it": three words make a clause after "say" and "tell"
-    let min_words = if matches!(base, "say" | "tell") { 3 } else { 4 };
-    build_from(doc, start, end, (k, k + 1), Some(speaker), 0.75, min_words)
+    Some(start)
 }
 
 /// "Mr. Schultz supported Democrats during his time on MSNBC and said he did not support Mr.
