@@ -370,6 +370,11 @@ impl Doc {
         if !role_before {
             return None;
         }
+        self.person_named_at(i)
+    }
+
+    /// The person NER names starting at token `i`.
+    fn person_named_at(&self, i: usize) -> Option<Mention> {
         let e = self.entity_starting.get(i).copied().flatten()?;
         let (entity, _, end) = &self.entities[e];
         (entity.label == "PER").then_some(Mention { start: i, end: *end, kind: MentionKind::Name { label: "PER" }, appositive: false })
@@ -384,9 +389,7 @@ impl Doc {
         } else if !(before.ends_with("'s") || before.ends_with("’s")) {
             return None;
         }
-        let e = self.entity_starting.get(i).copied().flatten()?;
-        let (entity, _, end) = &self.entities[e];
-        (entity.label == "PER").then_some(Mention { start: i, end: *end, kind: MentionKind::Name { label: "PER" }, appositive: false })
+        self.person_named_at(i)
     }
 
     /// A name (PER/ORG entity, or a capitalised run when NER found nothing there) ending at `end`.
@@ -965,12 +968,11 @@ impl Clusters {
             return None;
         }
         // no one the article calls a Democrat is "the Republican nominee"
-        let fits = |id: usize| !contradicts(&words, |w| self.all[id].roles.contains_key(w) || self.said_before(id, char_pos).any(|x| x == w));
+        let fits = |id: usize| !contradicts(&words, |w| self.called(id, w, char_pos));
         if let Some(id) = self.resolve_person_description(&words, &head, char_pos) {
             // a title shared with the description's head but not its other words ("Sen. Joni
             // Ernst, R-Iowa" for "the Florida senator") gives way to the subject just before
-            let said = |w: &str| self.all[id].roles.contains_key(w) || self.said_before(id, char_pos).any(|x| x == w);
-            let partial = words.iter().any(|w| *w != head && !said(w));
+            let partial = words.iter().any(|w| *w != head && !self.called(id, w, char_pos));
             if partial {
                 if let Some(subject) = self.recent_subject(doc, char_pos).filter(|&s| s != id && fits(s)) {
                     return Some(subject);
@@ -1033,10 +1035,10 @@ impl Clusters {
         let heads: Vec<&str> = expand_role(head);
         self.best_person(char_pos, false, |id, c| {
             let said_of = |w: &str| self.said_before(id, char_pos).any(|x| x == w);
-            if !heads.iter().any(|h| c.roles.contains_key(*h) || said_of(h)) {
+            if !heads.iter().any(|h| self.called(id, h, char_pos)) {
                 return None;
             }
-            if contradicts(words, |w| c.roles.contains_key(w) || said_of(w)) {
+            if contradicts(words, |w| self.called(id, w, char_pos)) {
                 return None;
             }
             // a vice president is not "the president"
@@ -1077,6 +1079,12 @@ impl Clusters {
             (at < char_pos).then(|| self.all.iter().position(|c| c.mentions.iter().any(|m| m.start == at))).flatten()
         };
         opener(sentence).or_else(|| sentence.checked_sub(1).and_then(opener))
+    }
+
+    /// Has the article called cluster `id` `word` before `char_pos`, in a title or role
+    /// ("Gov. Chris Christie") or a word beside a name ("investor Mark Cuban")?
+    fn called(&self, id: usize, word: &str, char_pos: usize) -> bool {
+        self.all[id].roles.contains_key(word) || self.said_before(id, char_pos).any(|w| w == word)
     }
 
     /// The words seen around cluster `id`'s names before `char_pos` (see `context_words`).
