@@ -209,6 +209,7 @@ fn quote_options(config: &Config) -> QuoteOptions {
         min_words_unattributed: config.quotes.min_words_unattributed,
         min_tag_tokens: config.quotes.min_tag_tokens,
         min_tag_score: config.quotes.min_tag_score,
+        min_tag_score_reported: config.quotes.min_tag_score_reported,
     }
 }
 

@@ -766,3 +766,88 @@ fn a_vice_president_is_not_the_president() {
     assert_offsets(text, &a);
     assert_eq!(quote(&a, "day after day").1, "Ana Ruiz");
 }
+
+// ---- the attribution head's spans (given by hand, as the two-head model would tag them) ----
+
+use quotewire::nlp::ner::{Role, RoleSpan};
+
+/// The head's span over the first occurrence of `snippet`, with a mean tag probability `score`.
+fn role(text: &str, snippet: &str, role: Role, score: f32) -> RoleSpan {
+    let byte = text.find(snippet).unwrap_or_else(|| panic!("{snippet:?} not in the text"));
+    let start = text[..byte].chars().count();
+    let tokens = snippet.split_whitespace().count() + 1;
+    RoleSpan { role, start, end: start + snippet.chars().count(), score, tokens }
+}
+
+fn analyse_tagged(text: &str, names: &[(&str, &str)], roles: &[RoleSpan]) -> QuoteAnalysis {
+    let a = extract_quotes(text, &entities(text, names), roles, &QuoteOptions::default());
+    assert_offsets(text, &a);
+    a
+}
+
+#[test]
+fn a_less_confident_head_content_counts_beside_a_reporting_verb_only() {
+    let said = "Ana Ruiz said the port would reopen to cargo ships within a month.";
+    let roles = [role(said, "Ana Ruiz", Role::Source, 0.9), role(said, "said", Role::Cue, 0.9), role(said, "the port would reopen to cargo ships within a month", Role::Content, 0.75)];
+    let a = analyse_tagged(said, &[("Ana Ruiz", "PER")], &roles);
+    assert_eq!(quote(&a, "the port would reopen"), (QuoteKind::Indirect, "Ana Ruiz".to_string(), Resolution::Explicit));
+
+    // "is sure" is a belief, not speech: the same score is not enough ...
+    let hopes = "Ana Ruiz is sure the port would reopen to cargo ships within a month.";
+    let roles = |score| [role(hopes, "Ana Ruiz", Role::Source, 0.9), role(hopes, "is sure", Role::Cue, 0.9), role(hopes, "the port would reopen to cargo ships within a month", Role::Content, score)];
+    let weak = analyse_tagged(hopes, &[("Ana Ruiz", "PER")], &roles(0.75));
+    assert!(weak.quotes.is_empty(), "{:#?}", weak.quotes);
+    // ... but a confident content is reported
+    let a = analyse_tagged(hopes, &[("Ana Ruiz", "PER")], &roles(0.9));
+    assert_eq!(quote(&a, "the port would reopen").1, "Ana Ruiz");
+}
+
+#[test]
+fn pieces_of_a_long_source_apposition_are_read_as_one_mention() {
+    let text = "Jo Lee, a former trade minister who is a critic of Ana Ruiz, makes the case that the tariffs will hurt farmers in the north.";
+    let roles = [
+        role(text, "Jo Lee, a", Role::Source, 0.8),
+        role(text, "trade minister who is a critic of Ana Ruiz", Role::Source, 0.6),
+        role(text, "makes the case", Role::Cue, 0.9),
+        role(text, "that the tariffs will hurt farmers in the north", Role::Content, 0.95),
+    ];
+    let a = analyse_tagged(text, &[("Jo Lee", "PER"), ("Ana Ruiz", "PER")], &roles);
+    assert_eq!(quote(&a, "the tariffs will hurt").1, "Jo Lee");
+}
+
+#[test]
+fn a_source_in_the_next_paragraph_is_not_the_speaker() {
+    let text = "Harbour Coal was proud that its output doubled in less than a year.\n\nNorthwind failed two years later.";
+    let roles = [
+        role(text, "Harbour Coal", Role::Source, 0.5),
+        role(text, "that its output doubled in less than a year", Role::Content, 0.9),
+        role(text, "Northwind", Role::Source, 0.4),
+    ];
+    let a = analyse_tagged(text, &[("Harbour Coal", "ORG"), ("Northwind", "ORG")], &roles);
+    assert_eq!(quote(&a, "its output doubled").1, "Harbour Coal");
+}
+
+#[test]
+fn a_name_after_a_cue_that_opens_the_content_is_the_addressee() {
+    let text = "Even Norland, the island's only ally, said it was opposed to the test and warned Sudria to refrain from further launches this year.";
+    let roles = [role(text, "warned", Role::Cue, 0.6), role(text, "Sudria to refrain from further launches this year", Role::Content, 0.8)];
+    let a = analyse_tagged(text, &[("Norland", "LOC"), ("Sudria", "LOC")], &roles);
+    if let Some(q) = a.quotes.iter().find(|q| q.text.contains("refrain")) {
+        assert_ne!(q.speaker.as_ref().map(|s| s.name.as_str()), Some("Sudria"), "{q:#?}");
+    }
+}
+
+#[test]
+fn a_head_content_without_a_source_goes_to_the_subject_of_its_sentence() {
+    let text = "Kim Park demands openness from the council, yet refuses to publish her own records or explain how the harbour deal was signed.";
+    let roles = [role(text, "explain", Role::Cue, 0.9), role(text, "how the harbour deal was signed", Role::Content, 0.9)];
+    let a = analyse_tagged(text, &[("Kim Park", "PER")], &roles);
+    assert_eq!(quote(&a, "how the harbour deal"), (QuoteKind::Indirect, "Kim Park".to_string(), Resolution::Subject));
+}
+
+#[test]
+fn a_head_content_nobody_can_have_said_is_dropped() {
+    let text = "Once, on a long drive north, the talk turned to the weather and how the harbour deal was signed.";
+    let roles = [role(text, "turned to", Role::Cue, 0.9), role(text, "how the harbour deal was signed", Role::Content, 0.9)];
+    assert!(analyse_tagged(text, &[], &roles).quotes.is_empty());
+}

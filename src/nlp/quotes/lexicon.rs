@@ -228,6 +228,15 @@ pub fn is_speech_verb(base: &str) -> bool {
     tables().speech.contains(base)
 }
 
+/// Verbs of thought and feeling among the cues ("believes", "hopes"): what follows them is
+/// often a belief or a wish rather than speech.
+const THOUGHT_VERBS: &[&str] = &["believe", "think", "hope", "fear", "expect", "feel", "wonder", "reckon", "estimate", "speculate", "find", "agree"];
+
+/// True for a reporting verb of speech, not of thought ("said", "told", not "hopes").
+pub fn reports_speech(word: &str) -> bool {
+    cue_base(word).is_some_and(|base| !THOUGHT_VERBS.contains(&base))
+}
+
 /// True for verbs whose object is an addressee ("told reporters").
 pub fn takes_addressee(base: &str) -> bool {
     tables().addressee.contains(base)

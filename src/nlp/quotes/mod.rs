@@ -42,13 +42,15 @@ pub struct QuoteOptions {
     pub min_words_unattributed: usize,
     /// A content span of the attribution head becomes a quote from this many wordpieces.
     pub min_tag_tokens: usize,
-    /// ... and from this mean probability of its tags.
+    /// ... and from this mean probability of its tags,
     pub min_tag_score: f32,
+    /// ... or from this one when its cue is a reporting verb the rules know.
+    pub min_tag_score_reported: f32,
 }
 
 impl Default for QuoteOptions {
     fn default() -> Self {
-        Self { min_words_unattributed: 4, min_tag_tokens: 6, min_tag_score: 0.85 }
+        Self { min_words_unattributed: 4, min_tag_tokens: 6, min_tag_score: 0.85, min_tag_score_reported: 0.7 }
     }
 }
 
@@ -79,11 +81,16 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
         let speaker = resolve(&doc, &mut clusters, a)
             .or_else(|| sentence_subject(&doc, &mut clusters, a, options.min_words_unattributed))
             .or_else(|| previous_sentence_subject(&doc, &mut clusters, a, previous_end, options.min_words_unattributed))
+            .or_else(|| reported_subject(&doc, &mut clusters, a))
             .or_else(|| {
             let (prev, prev_paragraph) = previous.as_ref()?;
             let continues = a.kind == QuoteKind::Direct && (paragraph == *prev_paragraph || paragraph == prev_paragraph + 1);
             continues.then(|| Speaker { resolution: Resolution::Continuation, ..prev.clone() })
         });
+        // the head's content with nobody to say it is most often a belief or a plan, not speech
+        if speaker.is_none() && a.from_head {
+            continue;
+        }
         if speaker.is_none() && a.kind == QuoteKind::Direct && text_words(&doc, a) < options.min_words_unattributed {
             continue;
         }
@@ -164,6 +171,22 @@ fn previous_sentence_subject(doc: &Doc, clusters: &mut Clusters, a: &Attribution
     }
     let id = clusters.subject_before(before, a.start)?;
     let mention = clusters.all[id].mentions.iter().filter(|m| m.start >= doc.tokens[b_start].start && m.start < a.start).min_by_key(|m| m.start)?.clone();
+    Some(subject_speaker(clusters, id, mention))
+}
+
+/// Reported speech without a speaker mention (the attribution head's content beside a cue
+/// whose subject the rules cannot read: "Trump demands accountability, yet refuses to release
+/// his tax records or explain how ...") belongs to the first person or organisation its
+/// sentence names before the cue.
+fn reported_subject(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speaker> {
+    if a.kind == QuoteKind::Direct {
+        return None;
+    }
+    let at = a.cue.map_or(doc.tokens.partition_point(|t| t.end <= a.start), |(first, _)| first).min(doc.tokens.len() - 1);
+    let sentence = doc.sentence[at];
+    let id = clusters.subject_before(sentence, doc.tokens[at].start)?;
+    let opens = doc.tokens[doc.sentences[sentence].0].start;
+    let mention = clusters.all[id].mentions.iter().filter(|m| m.start >= opens && m.start < doc.tokens[at].start).min_by_key(|m| m.start)?.clone();
     Some(subject_speaker(clusters, id, mention))
 }
 

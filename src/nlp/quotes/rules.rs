@@ -26,6 +26,8 @@ pub struct Attribution {
     pub speaker: Option<Mention>,
     /// Rule confidence.
     pub confidence: f32,
+    /// Found by the attribution head rather than the rules.
+    pub from_head: bool,
 }
 
 /// Longest distance, in tokens, between a quote's closing mark and its cue.
@@ -91,10 +93,15 @@ fn participle_subject(doc: &Doc, k: usize) -> Option<Mention> {
 
 /// The speaker a reporting verb at token `k` names, read the rules' way: its subject ("X said",
 /// "X, who added"), the subject a participle continues ("..., adding"), or a name right after
-/// it ("said X"). For content the attribution head found around that cue.
-pub fn speaker_of_cue(doc: &Doc, k: usize) -> Option<Mention> {
+/// it ("said X", only when the content comes before the cue). For content the attribution head
+/// found around that cue.
+pub fn speaker_of_cue(doc: &Doc, k: usize, content_after: bool) -> Option<Mention> {
     cue_at(doc, k)?;
     subject_of(doc, k).or_else(|| participle_subject(doc, k)).or_else(|| {
+        // "..., said Jo Lee" names the speaker; "warned North Korea to ..." the addressee
+        if content_after {
+            return None;
+        }
         doc.mention_starting_at(k + 1)
             .filter(|m| !matches!(m.kind, MentionKind::Nominal { .. }) && doc.sentence.get(m.start) == doc.sentence.get(k))
     })
@@ -300,6 +307,7 @@ pub fn direct_attributions(doc: &Doc) -> Vec<Attribution> {
             cue: None,
             speaker: None,
             confidence: 0.5,
+            from_head: false,
         };
         let after = cue_after(doc, close).filter(|(k, _)| !cue_heads_a_clause(doc, open, close, *k));
         if let Some((k, speaker)) = after {
@@ -378,6 +386,7 @@ fn build_from(doc: &Doc, start: usize, end: usize, cue: (usize, usize), speaker:
         cue: Some(cue),
         speaker,
         confidence,
+        from_head: false,
     })
 }
 

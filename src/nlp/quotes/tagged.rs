@@ -9,6 +9,7 @@
 //! thresholds and the README for what each one measured.
 
 use super::doc::Doc;
+use super::lexicon::reports_speech;
 use super::rules::{speaker_of_cue, Attribution};
 use super::speakers::{Mention, MentionKind};
 use super::QuoteOptions;
@@ -18,6 +19,11 @@ use crate::schema::QuoteKind;
 /// Characters between a content span and the cue or source that belongs to it, at most.
 const NEARBY: usize = 40;
 
+/// Characters between two pieces of one Source span, at most: the head often leaves words of a
+/// long apposition untagged ("Jorge Castañeda, a" ... "foreign minister who is a critic of
+/// ..."), and the pieces are read as one mention (its head before the first comma).
+const SOURCE_GAP: usize = 16;
+
 /// Attributions for the head's content spans that no rule attribution overlaps (`taken`: code
 /// point ranges of the rules' quotes).
 pub fn tagged_attributions(doc: &Doc, roles: &[RoleSpan], taken: &[(usize, usize)], options: &QuoteOptions) -> Vec<Attribution> {
@@ -26,10 +32,18 @@ pub fn tagged_attributions(doc: &Doc, roles: &[RoleSpan], taken: &[(usize, usize
     let sources: Vec<&RoleSpan> = sources.iter().collect();
     merged_contents(doc, roles)
         .into_iter()
-        .filter(|c| c.tokens >= options.min_tag_tokens && c.score >= options.min_tag_score)
+        .filter(|c| c.tokens >= options.min_tag_tokens && c.score >= options.min_tag_score_reported.min(options.min_tag_score))
         .filter(|c| !taken.iter().any(|&(s, e)| s < c.end && c.start < e))
         .filter_map(|c| attribution_for(doc, &c, &cues, &sources))
+        // a reporting verb the rules know beside it makes a less confident content speech; other
+        // cues ("hopes", "believes", "cited") need the stricter score
+        .filter(|a| a.confidence >= options.min_tag_score || a.cue.is_some_and(|(first, last)| reports(doc, first, last)))
         .collect()
+}
+
+/// True when tokens `[first, last)` hold a reporting verb the rules know ("said", "according to").
+fn reports(doc: &Doc, first: usize, last: usize) -> bool {
+    (first..last).any(|k| doc.word(k) == "according" || reports_speech(doc.word(k)))
 }
 
 /// Content spans, with pieces split only by spaces or punctuation joined.
@@ -51,14 +65,14 @@ fn merged_contents(doc: &Doc, roles: &[RoleSpan]) -> Vec<RoleSpan> {
     out
 }
 
-/// Source spans that hold a word, pieces split by one space joined ("Mr." and "Kamin" when a
-/// window boundary fell between them).
+/// Source spans that hold a word, pieces of one clause joined ("Mr." and "Kamin" when a window
+/// boundary fell between them; see `SOURCE_GAP`).
 fn merged_sources(doc: &Doc, roles: &[RoleSpan]) -> Vec<RoleSpan> {
     let mut out: Vec<RoleSpan> = Vec::new();
     for r in roles.iter().filter(|r| r.role == Role::Source) {
         if let Some(last) = out.last_mut() {
             let gap = &doc.chars[last.end.min(r.start)..r.start];
-            if gap.len() <= 1 && gap.iter().all(|c| c.is_whitespace()) {
+            if gap.len() <= SOURCE_GAP && gap.iter().all(|c| !matches!(c, '.' | ';' | '\n' | '"' | '“' | '”' | ':')) {
                 last.end = r.end;
                 last.tokens += r.tokens;
                 continue;
@@ -72,10 +86,10 @@ fn merged_sources(doc: &Doc, roles: &[RoleSpan]) -> Vec<RoleSpan> {
 
 fn attribution_for(doc: &Doc, content: &RoleSpan, cues: &[&RoleSpan], sources: &[&RoleSpan]) -> Option<Attribution> {
     let (start, end) = trim(doc, content.start, content.end)?;
-    let cue = nearest(cues, start, end, NEARBY);
+    let cue = nearest(doc, cues, start, end, NEARBY);
     let source = match cue {
-        Some(c) => nearest(sources, c.start, c.end, NEARBY).or_else(|| nearest(sources, start, end, NEARBY)),
-        None => nearest(sources, start, end, NEARBY),
+        Some(c) => nearest(doc, sources, c.start, c.end, NEARBY).or_else(|| nearest(doc, sources, start, end, NEARBY)),
+        None => nearest(doc, sources, start, end, NEARBY),
     };
     if cue.is_none() && source.is_none() {
         return None;
@@ -87,7 +101,7 @@ fn attribution_for(doc: &Doc, content: &RoleSpan, cues: &[&RoleSpan], sources: &
     };
     let cue_tokens = cue.and_then(|c| token_range(doc, c.start, c.end));
     // without a Source span, a reporting verb the rules know names the speaker
-    let ruled = cue_tokens.and_then(|(first, last)| (first..last).find_map(|k| speaker_of_cue(doc, k)));
+    let ruled = cue_tokens.and_then(|(first, last)| (first..last).find_map(|k| speaker_of_cue(doc, k, doc.tokens[k].start < start)));
     Some(Attribution {
         start,
         end,
@@ -95,6 +109,7 @@ fn attribution_for(doc: &Doc, content: &RoleSpan, cues: &[&RoleSpan], sources: &
         cue: cue_tokens,
         speaker: source.and_then(|s| mention_in(doc, s.start, s.end)).or(ruled),
         confidence: content.score,
+        from_head: true,
     })
 }
 
@@ -112,18 +127,19 @@ fn trim(doc: &Doc, mut start: usize, mut end: usize) -> Option<(usize, usize)> {
 
 /// The span of `spans` closest to `[start, end)` within `limit` characters outside it, in the
 /// same stretch of text (no paragraph break between).
-fn nearest<'a>(spans: &[&'a RoleSpan], start: usize, end: usize, limit: usize) -> Option<&'a RoleSpan> {
+fn nearest<'a>(doc: &Doc, spans: &[&'a RoleSpan], start: usize, end: usize, limit: usize) -> Option<&'a RoleSpan> {
     spans
         .iter()
         .filter_map(|s| {
-            let distance = if s.end <= start {
-                start - s.end
+            let (distance, gap) = if s.end <= start {
+                (start - s.end, s.end..start)
             } else if s.start >= end {
-                s.start - end
+                (s.start - end, end..s.start)
             } else {
                 return None;
             };
-            (distance <= limit).then_some((distance, *s))
+            let same_paragraph = !doc.chars[gap].contains(&'\n');
+            (distance <= limit && same_paragraph).then_some((distance, *s))
         })
         .min_by_key(|&(d, _)| d)
         .map(|(_, s)| s)
