@@ -49,7 +49,7 @@ fn the_example_article_gives_one_valid_event_with_entities_and_attributed_quotes
     }
     assert_eq!(event["id"], "example-hydrogen-talks");
     assert_eq!(event["article"]["title"], "Kazakhstan and Norway agree on a hydrogen roadmap");
-    assert_eq!(event["pipeline"]["ner_model"], "minilm-conll-cased");
+    assert_eq!(event["pipeline"]["ner_model"], "minilm-news-twohead");
 
     let text = event["article"].get("text").cloned().unwrap_or(Value::Null);
     assert!(text.is_null(), "the text is not copied into article metadata");
