@@ -221,8 +221,8 @@ pub struct QuotesConfig {
     /// and train with `models/minilm-news-twohead`: precision over all quotes 0.931 / 0.917;
     /// 3 and 0.5 find more but drop precision to 0.863).
     pub min_tag_score: f32,
-    /// ... or from this one when the head's cue beside it is a reporting verb the rules know
-    /// ("said", "told", "according to"). Default: 0.7.
+    /// ... or from this one when the head's cue beside it is a verb of speech the rules know
+    /// ("said", "told", "according to"; not "believes", "hopes"). Default: 0.7.
     pub min_tag_score_reported: f32,
 }
 

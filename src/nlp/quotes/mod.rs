@@ -22,8 +22,9 @@ use crate::nlp::ner::RoleSpan;
 
 use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluster, TextSpan};
 
-/// Version of the rule set, reported in `event.pipeline.quotes`.
-pub const RULES_VERSION: &str = "quotes-rules-1";
+/// Version of the rule set, reported in `event.pipeline.quotes` (2: the attribution head's
+/// quotes beside the rules', with the two-head model as the default).
+pub const RULES_VERSION: &str = "quotes-rules-2";
 
 /// Quotes of an article and the clusters their speakers belong to.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -44,7 +45,8 @@ pub struct QuoteOptions {
     pub min_tag_tokens: usize,
     /// ... and from this mean probability of its tags,
     pub min_tag_score: f32,
-    /// ... or from this one when its cue is a reporting verb the rules know.
+    /// ... or from this one when its cue is a verb of speech the rules know ("said", not
+    /// "believes").
     pub min_tag_score_reported: f32,
 }
 

@@ -3,10 +3,11 @@
 //!
 //! The rules stay first (they are exact at quotation marks and measured stronger there); the
 //! head adds the contents the rules did not find, mostly indirect speech ("Officials in Ankara
-//! believe the talks will fail"). A content span becomes a quote only when it is long enough and
-//! the head is confident, and a cue or a source stands beside it (PolNeAR also marks beliefs and
-//! wishes, and a content with neither is most often one of those). See `QuoteOptions` for the
-//! thresholds and the README for what each one measured.
+//! told reporters the talks will fail"). A content span becomes a quote only when it is long
+//! enough, a cue or a source stands beside it, and the head is confident: less so beside a verb
+//! of speech the rules know, more beside any other cue (PolNeAR also marks beliefs and wishes,
+//! "believes", "hopes"). See `QuoteOptions` for the thresholds and docs/measurements.md for what
+//! each one measured.
 
 use super::doc::Doc;
 use super::lexicon::reports_speech;
@@ -41,7 +42,8 @@ pub fn tagged_attributions(doc: &Doc, roles: &[RoleSpan], taken: &[(usize, usize
         .collect()
 }
 
-/// True when tokens `[first, last)` hold a reporting verb the rules know ("said", "according to").
+/// True when tokens `[first, last)` hold a verb of speech the rules know ("said", "according
+/// to"; not "believes").
 fn reports(doc: &Doc, first: usize, last: usize) -> bool {
     (first..last).any(|k| doc.word(k) == "according" || reports_speech(doc.word(k)))
 }
