@@ -191,7 +191,7 @@ pub struct NerConfig {
     /// Tokens shared by consecutive windows of a long article. Default: 32.
     pub window_overlap: usize,
     /// Most tokens (padding included) in one model batch. Default: 2048 (peak RSS of `enrich`
-    /// near 190 MiB with the two-head model; 8192 holds 600 MiB and is no faster).
+    /// 149 MiB with the two-head model on PolNeAR dev; 8192 held about 600 MiB and was no faster).
     pub max_batch_tokens: usize,
 }
 

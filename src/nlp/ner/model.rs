@@ -524,9 +524,13 @@ mod tests {
         assert_eq!(word_at(&words, 2), None); // a space
     }
 
+    /// An entity over `text` from code point `start`.
+    fn entity(text: &str, label: &str, start: usize) -> Entity {
+        Entity { text: text.into(), label: label.into(), start, end: start + text.chars().count(), score: 0.9 }
+    }
+
     #[test]
     fn an_event_run_on_into_its_venue_is_split_at_in() {
-        let entity = |text: &str, label: &str, start: usize| Entity { text: text.into(), label: label.into(), start, end: start + text.chars().count(), score: 0.9 };
         // "The Trade Forum in Záhřeb opened." with the model's one organisation
         let mut entities = vec![entity("Trade Forum in Záhřeb", "ORG", 4)];
         split_event_venues(&mut entities);
@@ -540,7 +544,6 @@ mod tests {
 
     #[test]
     fn leading_titles_are_not_part_of_a_name() {
-        let entity = |text: &str, label: &str, start: usize| Entity { text: text.into(), label: label.into(), start, end: start + text.chars().count(), score: 0.9 };
         let mut entities = vec![entity("Mayor Ada Brennan", "PER", 0), entity("Foreign Minister Jo Lee", "PER", 30), entity("Vice Ólafsson", "PER", 60)];
         strip_leading_titles(&mut entities);
         assert_eq!(entities, vec![entity("Ada Brennan", "PER", 6), entity("Jo Lee", "PER", 47), entity("Vice Ólafsson", "PER", 60)]);
