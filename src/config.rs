@@ -78,6 +78,11 @@ pub struct KafkaConfig {
     /// back off from 100 ms to 5 s. The worker never exits for a broker that is not there yet at
     /// start: it waits, not ready. Default: 600000 (10 minutes).
     pub retry_timeout_ms: u64,
+    /// How long records may wait for a commit before the worker calls it a stall: a warning,
+    /// `/readyz` false and `quotewire_commit_stalled` 1 until a commit succeeds. Catches commits
+    /// that keep failing while a broker answers, which no reachability check sees. An idle
+    /// worker is never stalled. Default: 60000.
+    pub stall_timeout_ms: u64,
     /// Delivery guarantee: `at-least-once` (events acknowledged, then offsets committed; a crash
     /// can repeat some events) or `exactly-once` (each batch's events and its input offsets in one
     /// Kafka transaction; `read_committed` readers see every article once). Default: `at-least-once`.
@@ -109,6 +114,7 @@ impl Default for KafkaConfig {
             session_timeout_ms: 30_000,
             commit_interval_ms: 1_000,
             retry_timeout_ms: 600_000,
+            stall_timeout_ms: 60_000,
             delivery: Delivery::AtLeastOnce,
             transactional_id: String::new(),
             client: BTreeMap::new(),
@@ -156,7 +162,11 @@ pub struct WorkerConfig {
     pub parallelism: usize,
     /// Records fetched but not yet enriched, per worker; the consumer pauses beyond. Default: 256.
     pub max_in_flight: usize,
-    /// How long a graceful shutdown may take to drain, flush and commit. Default: 30000.
+    /// How long a shutdown (SIGTERM, SIGINT) may take, whatever the worker is doing: the
+    /// pipeline drains for up to 60% of it, then an open transaction is aborted and retries stop
+    /// (what is uncommitted goes to the partitions' next owner), the rest flushes and leaves
+    /// the group. The process exits (status 0) at the latest one second after it. Default: 8000
+    /// (Kubernetes waits 30 s by default before it kills a pod).
     pub shutdown_timeout_ms: u64,
 }
 
@@ -168,7 +178,7 @@ impl Default for WorkerConfig {
             max_article_bytes: 1 << 20,
             parallelism: 1,
             max_in_flight: 256,
-            shutdown_timeout_ms: 30_000,
+            shutdown_timeout_ms: 8_000,
         }
     }
 }

@@ -6,6 +6,7 @@ use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -300,7 +301,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     let metrics = Arc::new(Metrics::new());
     let health = Arc::new(Health::default());
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(async {
+    let result = runtime.block_on(async {
         if !config.observability.http_listen.is_empty() {
             let listener = tokio::net::TcpListener::bind(&config.observability.http_listen)
                 .await
@@ -313,9 +314,41 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             });
         }
         let enricher = Arc::new(build_enricher(&config, true)?);
-        stream::run(&config, enricher, metrics, health, shutdown_signal()).await.context("worker failed")
-    })?;
+        // the signal is heard on a task of its own, so the deadline starts even when the
+        // worker's loop is busy
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let deadline = Duration::from_millis(config.worker.shutdown_timeout_ms) + Duration::from_secs(1);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            exit_at_the_latest_after(deadline);
+            let _ = stop_tx.send(());
+        });
+        stream::run(&config, enricher, metrics, health, async {
+            let _ = stop_rx.await;
+        })
+        .await
+        .context("worker failed")
+    });
+    // a blocking call of the publish stage that the shutdown left behind ends within seconds;
+    // it is not waited for
+    runtime.shutdown_timeout(Duration::from_millis(500));
+    result?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Ends the process with status 0 once `deadline` has passed, should the shutdown not have
+/// finished by then (a librdkafka call that does not return, say). What was committed stays
+/// committed and what was not is processed again by the partitions' next owner, so exiting
+/// loses nothing; a shutdown must never hang until the orchestrator kills the process.
+fn exit_at_the_latest_after(deadline: Duration) {
+    let spawned = std::thread::Builder::new().name("shutdown-deadline".into()).spawn(move || {
+        std::thread::sleep(deadline);
+        tracing::warn!(deadline_s = deadline.as_secs_f64(), "the shutdown did not finish in time; exiting now (uncommitted records go to the next owner)");
+        std::process::exit(0);
+    });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "cannot start the shutdown deadline thread");
+    }
 }
 
 /// Resolves on SIGTERM or SIGINT.

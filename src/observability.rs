@@ -70,6 +70,13 @@ pub struct Metrics {
     pub broker_outages: Counter,
     /// 1 while a broker answers, 0 during an outage or before the first connection.
     pub broker_reachable: Gauge,
+    /// Seconds since the last successful commit (a transaction, or input offsets).
+    pub seconds_since_last_commit: Gauge<f64, AtomicU64>,
+    /// 1 while records have waited for a commit longer than `kafka.stall_timeout_ms`.
+    pub commit_stalled: Gauge,
+    /// Times the worker left and rejoined its consumer group because its group metadata was
+    /// stale (exactly-once: transactions refused with "unknown member" or "illegal generation").
+    pub group_rejoins: Counter,
 }
 
 impl Default for Metrics {
@@ -96,6 +103,9 @@ impl Metrics {
         let revoked_dropped = Counter::default();
         let broker_outages = Counter::default();
         let broker_reachable = Gauge::default();
+        let seconds_since_last_commit = Gauge::<f64, AtomicU64>::default();
+        let commit_stalled = Gauge::default();
+        let group_rejoins = Counter::default();
         registry.register("consumed", "Records read from the input topic", consumed.clone());
         registry.register("produced", "Events acknowledged on the output topic", produced.clone());
         registry.register("dead_lettered", "Records sent to the dead-letter topic, by reason", dead_lettered.clone());
@@ -110,6 +120,9 @@ impl Metrics {
         registry.register("broker_outages", "Times every broker became unreachable after one had answered", broker_outages.clone());
         registry.register("broker_reachable", "1 while a broker answers, else 0", broker_reachable.clone());
         registry.register("revoked_dropped", "Fetched records dropped because their partition was revoked first (exactly-once)", revoked_dropped.clone());
+        registry.register("seconds_since_last_commit", "Seconds since the last successful commit (transaction or offsets)", seconds_since_last_commit.clone());
+        registry.register("commit_stalled", "1 while records have waited for a commit longer than kafka.stall_timeout_ms", commit_stalled.clone());
+        registry.register("group_rejoins", "Times the worker rejoined its consumer group after its group metadata went stale", group_rejoins.clone());
         Self {
             registry,
             consumed,
@@ -126,6 +139,9 @@ impl Metrics {
             revoked_dropped,
             broker_outages,
             broker_reachable,
+            seconds_since_last_commit,
+            commit_stalled,
+            group_rejoins,
         }
     }
 
@@ -150,6 +166,7 @@ pub struct Health {
     model_loaded: AtomicBool,
     assigned_partitions: AtomicI64,
     broker_reachable: AtomicBool,
+    commit_stalled: AtomicBool,
     stopping: AtomicBool,
 }
 
@@ -174,6 +191,11 @@ impl Health {
         self.broker_reachable.store(reachable, Ordering::Relaxed);
     }
 
+    /// Records whether records wait for a commit for too long (see `stream::stall`).
+    pub fn set_stalled(&self, stalled: bool) {
+        self.commit_stalled.store(stalled, Ordering::Relaxed);
+    }
+
     /// Marks a shutdown in progress (no longer ready).
     pub fn set_stopping(&self) {
         self.stopping.store(true, Ordering::Relaxed);
@@ -185,20 +207,22 @@ impl Health {
         last == 0 || now_ms().saturating_sub(last) <= stale.as_millis() as u64
     }
 
-    /// Ready when the model is loaded, a broker answers, partitions are assigned and no
-    /// shutdown is under way.
+    /// Ready when the model is loaded, a broker answers, partitions are assigned, commits are
+    /// not stalled and no shutdown is under way.
     pub fn ready(&self) -> bool {
         self.model_loaded.load(Ordering::Relaxed)
             && self.broker_reachable.load(Ordering::Relaxed)
+            && !self.commit_stalled.load(Ordering::Relaxed)
             && self.assigned_partitions.load(Ordering::Relaxed) > 0
             && !self.stopping.load(Ordering::Relaxed)
     }
 
     fn describe(&self) -> String {
         format!(
-            "model_loaded={} broker_reachable={} assigned_partitions={} stopping={}",
+            "model_loaded={} broker_reachable={} commit_stalled={} assigned_partitions={} stopping={}",
             self.model_loaded.load(Ordering::Relaxed),
             self.broker_reachable.load(Ordering::Relaxed),
+            self.commit_stalled.load(Ordering::Relaxed),
             self.assigned_partitions.load(Ordering::Relaxed),
             self.stopping.load(Ordering::Relaxed),
         )

@@ -19,6 +19,7 @@ use super::fence::Fence;
 use super::kafka_log;
 use super::link::BrokerLink;
 use super::offsets::{OffsetTracker, TopicPartition};
+use super::stall::CommitWatch;
 use crate::config::{Config, Delivery};
 use crate::observability::{Health, Metrics, PartitionLabel};
 
@@ -44,6 +45,8 @@ pub struct ConsumerCallbacks {
     pub metrics: Arc<Metrics>,
     /// Broker reachability.
     pub link: Arc<BrokerLink>,
+    /// Told of every offset commit that succeeds (stall detection).
+    pub watch: Arc<CommitWatch>,
     /// What revocation does.
     pub revocation: Revocation,
     /// Set while commits fail (one warning per failing stretch, not one per commit).
@@ -107,7 +110,12 @@ impl ConsumerContext for ConsumerCallbacks {
                     }
                     tracker.forget(tp);
                 }
-                if tpl.count() > 0 {
+                // a lost assignment (the session expired, e.g. during a broker outage) cannot be
+                // committed for, and a synchronous commit with no broker would block the poll
+                // loop (and with it SIGTERM) until librdkafka gives up
+                if tpl.count() > 0 && (consumer.assignment_lost() || self.link.is_down()) {
+                    tracing::info!(partitions = tpl.count(), "revoked partitions were lost (no broker or an expired session); their processed offsets stay uncommitted and may be redone");
+                } else if tpl.count() > 0 {
                     match consumer.commit(&tpl, CommitMode::Sync) {
                         Ok(()) => tracing::info!(partitions = tpl.count(), "committed processed offsets of revoked partitions"),
                         Err(e) if self.link.is_down() => tracing::debug!(error = %e, "commit at revocation failed during a broker outage"),
@@ -123,6 +131,7 @@ impl ConsumerContext for ConsumerCallbacks {
     fn commit_callback(&self, result: KafkaResult<()>, offsets: &TopicPartitionList) {
         match result {
             Ok(()) => {
+                self.watch.committed();
                 if self.commits_failing.swap(false, Ordering::Relaxed) {
                     tracing::info!("offset commits succeed again");
                 }
@@ -152,6 +161,41 @@ impl ConsumerContext for ConsumerCallbacks {
             tracing::info!(added = tpl.count(), assigned, "partitions assigned");
         }
     }
+}
+
+/// A request to leave the consumer group and join it again.
+///
+/// After a broker restart the group coordinator may no longer know this member (its member id
+/// or generation died with the broker). The consumer notices that by itself on its next
+/// heartbeat, as long as it is polled; but a transaction can keep being refused with "unknown
+/// member" or "illegal generation" while it carries stale group metadata, and retrying the same
+/// transaction cannot cure that. The transactional strategy then raises this request and the
+/// poll loop (the only place that may touch the subscription) leaves and rejoins the group.
+#[derive(Default)]
+pub struct Rejoin {
+    reason: Mutex<Option<String>>,
+}
+
+impl Rejoin {
+    /// Asks for a rejoin (requests made before the loop takes one count once).
+    pub fn request(&self, why: &str) {
+        let mut reason = lock(&self.reason);
+        if reason.is_none() {
+            *reason = Some(why.to_string());
+        }
+    }
+
+    /// The pending request, if any, now taken.
+    pub fn take(&self) -> Option<String> {
+        lock(&self.reason).take()
+    }
+}
+
+/// Is this the broker saying that the group metadata sent with a commit is stale (this member
+/// or its generation is unknown to the coordinator)? Rejoining the group cures it.
+pub fn is_stale_group_metadata(code: rdkafka::types::RDKafkaErrorCode) -> bool {
+    use rdkafka::types::RDKafkaErrorCode as C;
+    matches!(code, C::UnknownMemberId | C::IllegalGeneration | C::FencedInstanceId)
 }
 
 /// The consumer, subscribed to the input topic (no broker needs to answer yet).

@@ -13,6 +13,8 @@ pub mod link;
 pub mod offsets;
 pub mod produce;
 pub mod publish;
+pub mod stall;
+pub mod stop;
 pub mod sync;
 pub mod tail;
 pub mod worker;

@@ -72,6 +72,14 @@ impl OffsetTracker {
         out
     }
 
+    /// Has any partition a processed position not committed yet (at least once)?
+    pub fn awaits_commit(&self) -> bool {
+        self.partitions.iter().any(|(tp, state)| match self.committable(tp) {
+            Some(position) => state.committed.is_none_or(|c| position > c),
+            None => false,
+        })
+    }
+
     /// Forgets a partition (revoked or lost): results that arrive later are ignored.
     pub fn forget(&mut self, tp: &TopicPartition) {
         self.partitions.remove(tp);
@@ -116,6 +124,19 @@ mod tests {
         t.finish(&tp(), 14);
         assert_eq!(t.committable(&tp()), Some(15));
         assert_eq!(t.in_flight(), 0);
+    }
+
+    #[test]
+    fn a_processed_position_awaits_its_commit_until_it_is_taken() {
+        let mut t = OffsetTracker::default();
+        t.start(&tp(), 0);
+        assert!(!t.awaits_commit(), "nothing processed yet");
+        t.finish(&tp(), 0);
+        assert!(t.awaits_commit());
+        assert_eq!(t.take_commits(), vec![(tp(), 1)]);
+        assert!(!t.awaits_commit(), "taken for a commit");
+        t.commit_failed(&tp(), 1);
+        assert!(t.awaits_commit(), "a failed commit is waited for again");
     }
 
     #[test]

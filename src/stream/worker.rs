@@ -14,7 +14,16 @@
 //! The worker knows the strategy only through that interface. Broker outages make it not
 //! ready (see [`super::link`]) but do not stop it: it waits for a broker at start and rides
 //! out restarts.
+//!
+//! The fetch loop never blocks: a closed batch waits in a queue until the enrich stage takes
+//! it, so the consumer keeps being polled (rejoining its group, serving rebalances, hearing
+//! SIGTERM) even when a stalled publish has filled the pipeline. A strategy whose commits are
+//! refused for stale group metadata asks the loop to rejoin the group ([`Rejoin`]); commits
+//! that do not come for `kafka.stall_timeout_ms` make the worker not ready ([`CommitWatch`]).
+//! Shutdown is bounded by `worker.shutdown_timeout_ms`: the pipeline drains while it can, then
+//! the strategy is told to give up ([`Stop`]) and what is uncommitted is left to the next owner.
 
+use std::collections::VecDeque;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU32};
 use std::sync::{Arc, Mutex};
@@ -27,12 +36,14 @@ use tokio::task::JoinHandle;
 
 use super::batch::{record_outcome, BatchResult, Fetched, Outcome, WorkerError};
 use super::sync::lock;
-use super::consumer::{self, ConsumerCallbacks, Revocation, WorkerConsumer};
+use super::consumer::{self, ConsumerCallbacks, Rejoin, Revocation, WorkerConsumer};
 use super::fence::Fence;
 use super::kafka_log;
 use super::link::BrokerLink;
 use super::offsets::OffsetTracker;
 use super::publish::{self, AtLeastOnce, Publish, Transactional};
+use super::stall::CommitWatch;
+use super::stop::Stop;
 use crate::config::{Config, Delivery};
 use crate::nlp::{Enricher, Enrichment, NlpError};
 use crate::observability::{Health, Metrics};
@@ -45,18 +56,23 @@ pub async fn run(
     enricher: Arc<Enricher>,
     metrics: Arc<Metrics>,
     health: Arc<Health>,
-    shutdown: impl Future<Output = ()>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), WorkerError> {
-    tokio::pin!(shutdown);
     let tracker = Arc::new(Mutex::new(OffsetTracker::default()));
     let link = Arc::new(BrokerLink::new(&config.kafka.brokers, health.clone(), metrics.clone()));
     let exactly_once = config.kafka.delivery == Delivery::ExactlyOnce;
     let fence = exactly_once.then(|| Arc::new(Fence::default()));
+    let watch = Arc::new(CommitWatch::new(Duration::from_millis(config.kafka.stall_timeout_ms), health.clone(), metrics.clone()));
+    let rejoin = Arc::new(Rejoin::default());
+    let stop = Arc::new(Stop::default());
+    let shutdown = watch_for_shutdown(shutdown, link.clone(), stop.clone());
+    tokio::pin!(shutdown);
     let callbacks = ConsumerCallbacks {
         tracker: tracker.clone(),
         health: health.clone(),
         metrics: metrics.clone(),
         link: link.clone(),
+        watch: watch.clone(),
         revocation: match &fence {
             Some(fence) => Revocation::Fence(fence.clone()),
             None => Revocation::CommitProcessed,
@@ -66,10 +82,11 @@ pub async fn run(
     };
     let consumer = consumer::subscribe(config, callbacks).map_err(WorkerError::Setup)?;
     let producer = publish::producer(config, link.clone()).map_err(WorkerError::Setup)?;
+    let shared = publish::Shared { config: config.clone(), metrics: metrics.clone(), watch: watch.clone(), stop: stop.clone() };
     let publisher: Arc<dyn Publish> = match &fence {
-        None => Arc::new(AtLeastOnce::new(producer.clone(), consumer.clone(), tracker.clone(), config.clone(), metrics.clone())),
+        None => Arc::new(AtLeastOnce::new(producer.clone(), consumer.clone(), tracker.clone(), shared)),
         Some(fence) => {
-            let transactional = Transactional::new(producer.clone(), consumer.clone(), fence.clone(), config.clone(), metrics.clone());
+            let transactional = Transactional::new(producer.clone(), consumer.clone(), fence.clone(), rejoin.clone(), shared);
             tokio::select! {
                 initialised = transactional.init(&link) => initialised?,
                 _ = &mut shutdown => {
@@ -93,6 +110,8 @@ pub async fn run(
     let publish_stage = tokio::spawn(publish_stage(ordered_rx, publisher.clone(), tracker.clone(), metrics.clone(), progress.clone(), fatal_tx));
 
     let mut batch: Vec<Fetched> = Vec::with_capacity(worker.max_batch_articles);
+    // closed batches the enrich stage has not taken yet (bounded by max_in_flight)
+    let mut closed: VecDeque<Vec<Fetched>> = VecDeque::new();
     let mut batch_deadline: Option<tokio::time::Instant> = None;
     let mut commit_tick = tokio::time::interval(Duration::from_millis(config.kafka.commit_interval_ms.max(10)));
     let mut fatal: Option<WorkerError> = None;
@@ -104,6 +123,9 @@ pub async fn run(
             break;
         }
         health.polled();
+        if let Some(why) = rejoin.take() {
+            rejoin_group(&consumer, &config.kafka.input_topic, &why, &metrics);
+        }
         let in_flight = lock(&tracker).in_flight();
         metrics.in_flight.set(in_flight as i64);
         let may_fetch = in_flight < worker.max_in_flight;
@@ -121,9 +143,17 @@ pub async fn run(
                 fatal = error.ok();
                 break;
             }
-            _ = commit_tick.tick() => publisher.tick(),
+            _ = commit_tick.tick() => {
+                publisher.tick();
+                watch.check(in_flight > 0 || publisher.awaits_commit());
+            }
+            permit = batch_tx.reserve(), if !closed.is_empty() => match (permit, closed.pop_front()) {
+                (Ok(permit), Some(next)) => permit.send(next),
+                // the enrich stage is gone: only a fatal error ends it
+                _ => break,
+            },
             _ = sleep_until(batch_deadline), if batch_deadline.is_some() => {
-                if dispatch(&mut batch, &batch_tx, &metrics).await.is_err() { break; }
+                close_batch(&mut batch, &mut closed, &metrics);
                 batch_deadline = None;
             }
             _ = progress.notified(), if paused => {}
@@ -143,7 +173,7 @@ pub async fn run(
                     lock(&tracker).start(&fetched.tp, fetched.offset);
                     batch.push(fetched);
                     if batch.len() >= worker.max_batch_articles {
-                        if dispatch(&mut batch, &batch_tx, &metrics).await.is_err() { break; }
+                        close_batch(&mut batch, &mut closed, &metrics);
                         batch_deadline = None;
                     } else if batch_deadline.is_none() {
                         batch_deadline = Some(tokio::time::Instant::now() + Duration::from_millis(worker.max_batch_wait_ms));
@@ -157,36 +187,96 @@ pub async fn run(
         }
     }
 
-    // drain: finish what was fetched, publish it, commit it
+    // drain: what is in the pipeline may finish; what was fetched but not started is left
+    // uncommitted (the partitions' next owner, maybe this worker restarted, processes it)
+    let stopping_since = Instant::now();
+    let budget = Duration::from_millis(worker.shutdown_timeout_ms);
     health.set_stopping();
-    if fatal.is_none() {
-        let _ = dispatch(&mut batch, &batch_tx, &metrics).await;
+    let unstarted: usize = batch.len() + closed.iter().map(Vec::len).sum::<usize>();
+    if unstarted > 0 {
+        tracing::info!(records = unstarted, "fetched records not yet enriched are left uncommitted for the next owner");
     }
+    drop((batch, closed));
     drop(batch_tx);
     let drain = async {
         let _ = enrich_stage.await;
         publish_stage.await
     };
-    let timeout = Duration::from_millis(worker.shutdown_timeout_ms);
-    match tokio::time::timeout(timeout, drain).await {
-        Ok(Ok(Ok(()))) => {}
-        Ok(Ok(Err(e))) => fatal = fatal.or(Some(e)),
-        Ok(Err(join)) => fatal = fatal.or(Some(WorkerError::Stage(join.to_string()))),
-        Err(_) => tracing::warn!(timeout_ms = worker.shutdown_timeout_ms, "drain timed out; unfinished records stay uncommitted"),
+    tokio::pin!(drain);
+    // most of the budget for the pipeline to finish; then the strategy gives up (aborting an
+    // open transaction) and gets the rest but a reserve for flushing and leaving the group
+    let drained = match tokio::time::timeout(budget.mul_f64(0.6), &mut drain).await {
+        Ok(done) => Some(done),
+        Err(_) => {
+            tracing::warn!(timeout_ms = worker.shutdown_timeout_ms, "the pipeline did not drain in time; abandoning its uncommitted batches (aborting any open transaction)");
+            stop.request();
+            tokio::time::timeout(budget.mul_f64(0.25), &mut drain).await.ok()
+        }
+    };
+    match drained {
+        Some(Ok(Ok(()))) => {}
+        Some(Ok(Err(e))) => fatal = fatal.or(Some(e)),
+        Some(Err(join)) => fatal = fatal.or(Some(WorkerError::Stage(join.to_string()))),
+        None => tracing::warn!("the publish stage is still busy; leaving it (nothing it has not committed counts as done)"),
     }
     if let Ok(Some(e)) = fatal_rx.try_recv().map(Some) {
         fatal = fatal.or(Some(e));
     }
-    let _ = rdkafka::producer::Producer::flush(&producer, Duration::from_millis(worker.shutdown_timeout_ms.min(10_000)));
+    // what is left of the budget at `share` of it; once the strategy gave up (the brokers are
+    // most likely unreachable) flushing and leaving the group get a moment only: what they
+    // would finish is uncommitted anyway
+    let gave_up = stop.requested();
+    let left = |share: f64, cap: Duration| {
+        let left = budget.mul_f64(share).saturating_sub(stopping_since.elapsed()).max(Duration::from_millis(200));
+        if gave_up { left.min(cap) } else { left }
+    };
+    let _ = rdkafka::producer::Producer::flush(&producer, left(0.9, Duration::from_millis(200)));
     if let Some(e) = fatal {
         tracing::error!(error = %e, "worker stopping on a fatal error; undelivered records stay uncommitted");
         return Err(e);
     }
-    publisher.close();
+    if !gave_up {
+        // the last commit before leaving (at least once); skipped when the drain gave up, as
+        // the brokers are then most likely unreachable and it could not finish in time
+        publisher.close();
+    }
     consumer.unsubscribe();
-    close_consumer(consumer);
-    tracing::info!("worker stopped cleanly");
+    close_consumer(consumer, left(1.0, Duration::from_secs(1)));
+    tracing::info!(seconds = stopping_since.elapsed().as_secs_f64(), "worker stopped cleanly");
     Ok(())
+}
+
+/// Hears the shutdown signal on a task of its own, so that it is heard even while the poll loop
+/// waits in a librdkafka callback (a revocation waits for the transaction in progress). With
+/// no broker reachable there is nothing to drain: the strategy is told to give up at once,
+/// which also ends any wait the loop may be in. The returned future resolves with the signal.
+fn watch_for_shutdown(shutdown: impl Future<Output = ()> + Send + 'static, link: Arc<BrokerLink>, stop: Arc<Stop>) -> impl Future<Output = ()> {
+    let (heard_tx, heard_rx) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        shutdown.await;
+        if link.is_down() {
+            tracing::info!("shutdown requested while no broker answers: giving up on uncommitted batches at once");
+            stop.request();
+        }
+        let _ = heard_tx.send(());
+    });
+    async move {
+        let _ = heard_rx.await;
+    }
+}
+
+/// Leaves the consumer group and joins it again, with a new member id: the cure for group
+/// metadata the coordinator no longer knows (see [`Rejoin`]). The revocation this causes
+/// fences the partitions' records still in the pipeline; the new assignment fetches them again
+/// from the last committed offsets.
+fn rejoin_group(consumer: &WorkerConsumer, topic: &str, why: &str, metrics: &Metrics) {
+    tracing::warn!(reason = why, "the consumer group no longer knows this member; leaving and rejoining it");
+    metrics.group_rejoins.inc();
+    consumer.unsubscribe();
+    if let Err(e) = consumer.subscribe(&[topic]) {
+        // subscribe only fails on an invalid topic name, which was accepted at start
+        tracing::error!(error = %e, topic, "subscribing again failed");
+    }
 }
 
 /// Pauses (or resumes) fetching from every assigned partition; the consumer is still polled.
@@ -241,20 +331,20 @@ async fn publish_stage(
     Ok(())
 }
 
-/// Closes the consumer (leaving the group) on a thread of its own, waiting at most 10 s.
+/// Closes the consumer (leaving the group) on a thread of its own, waiting at most `wait`.
 ///
 /// librdkafka's close can hang when the group is rebalancing at that moment (seen with the
 /// cooperative assignor while other members join and leave). Everything processed is committed
 /// by now, so a close that does not finish in time is abandoned: the process exits and the
 /// broker drops the member at its session timeout.
-fn close_consumer(consumer: Arc<WorkerConsumer>) {
+fn close_consumer(consumer: Arc<WorkerConsumer>, wait: Duration) {
     let (closed_tx, closed_rx) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new().name("consumer-close".into()).spawn(move || {
         drop(consumer);
         let _ = closed_tx.send(());
     });
-    if spawned.is_ok() && closed_rx.recv_timeout(Duration::from_secs(10)).is_err() {
-        tracing::warn!("the consumer did not leave the group within 10 s; exiting anyway (offsets are committed)");
+    if spawned.is_ok() && closed_rx.recv_timeout(wait).is_err() {
+        tracing::warn!(wait_s = wait.as_secs_f64(), "the consumer did not leave the group in time; exiting anyway (what is committed stays committed)");
     }
 }
 
@@ -265,12 +355,13 @@ async fn sleep_until(deadline: Option<tokio::time::Instant>) {
     }
 }
 
-async fn dispatch(batch: &mut Vec<Fetched>, tx: &mpsc::Sender<Vec<Fetched>>, metrics: &Metrics) -> Result<(), ()> {
+/// Closes the batch being filled: it queues for the enrich stage.
+fn close_batch(batch: &mut Vec<Fetched>, closed: &mut VecDeque<Vec<Fetched>>, metrics: &Metrics) {
     if batch.is_empty() {
-        return Ok(());
+        return;
     }
     metrics.batch_size.observe(batch.len() as f64);
-    tx.send(std::mem::take(batch)).await.map_err(|_| ())
+    closed.push_back(std::mem::take(batch));
 }
 
 /// Stage 2: enrich batches on the blocking pool, handing results on in order.

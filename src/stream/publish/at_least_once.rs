@@ -8,9 +8,7 @@ use std::sync::{Arc, Mutex};
 use rdkafka::consumer::{CommitMode, Consumer};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 
-use super::{Publish, PublishFuture, RetryBudget};
-use crate::config::Config;
-use crate::observability::Metrics;
+use super::{Publish, PublishFuture, RetryBudget, Shared};
 use crate::stream::batch::{is_permanent, send, BatchResult, Outcome, WorkerError};
 use crate::stream::sync::lock;
 use crate::stream::consumer::WorkerConsumer;
@@ -22,14 +20,13 @@ pub struct AtLeastOnce {
     producer: KafkaProducer,
     consumer: Arc<WorkerConsumer>,
     tracker: Arc<Mutex<OffsetTracker>>,
-    config: Config,
-    metrics: Arc<Metrics>,
+    shared: Shared,
 }
 
 impl AtLeastOnce {
     /// Publishes with `producer`; commits `tracker`'s positions through `consumer`.
-    pub fn new(producer: KafkaProducer, consumer: Arc<WorkerConsumer>, tracker: Arc<Mutex<OffsetTracker>>, config: Config, metrics: Arc<Metrics>) -> Self {
-        AtLeastOnce { producer, consumer, tracker, config, metrics }
+    pub fn new(producer: KafkaProducer, consumer: Arc<WorkerConsumer>, tracker: Arc<Mutex<OffsetTracker>>, shared: Shared) -> Self {
+        AtLeastOnce { producer, consumer, tracker, shared }
     }
 
     /// Commits every partition's processed position that moved.
@@ -51,24 +48,34 @@ impl AtLeastOnce {
                 tracker.commit_failed(tp, *offset);
             }
         } else {
-            self.metrics.commits.inc();
+            self.shared.metrics.commits.inc();
+            if matches!(mode, CommitMode::Sync) {
+                self.shared.watch.committed();
+            }
         }
     }
 
     /// Sends the batch, then waits for each acknowledgement in order. A record the broker
     /// rejects as such is dead-lettered; a transient failure (broker down, timeout) is sent
-    /// again, with backoff, until `kafka.retry_timeout_ms` runs out.
+    /// again, with backoff, until `kafka.retry_timeout_ms` runs out. When the shutdown gives
+    /// up, the records acknowledged so far (in order) are done and the rest are not.
     async fn publish_batch(&self, mut results: BatchResult) -> Result<BatchResult, WorkerError> {
-        let limit = std::time::Duration::from_millis(self.config.kafka.retry_timeout_ms);
-        let deliveries: Vec<_> = results.iter().map(|(f, outcome)| send(&self.producer, &self.config, f, outcome)).collect();
+        let (config, stop) = (&self.shared.config, &self.shared.stop);
+        let limit = std::time::Duration::from_millis(config.kafka.retry_timeout_ms);
+        let deliveries: Vec<_> = results.iter().map(|(f, outcome)| send(&self.producer, config, f, outcome)).collect();
         let mut first = Vec::with_capacity(deliveries.len());
         for delivery in deliveries {
-            first.push(delivery.await);
+            match stop.unless_stopped(delivery).await {
+                Some(result) => first.push(result),
+                None => break,
+            }
         }
         let mut warned = false;
-        for ((f, outcome), mut result) in results.iter_mut().zip(first) {
+        let mut done = 0;
+        'records: for ((f, outcome), result) in results.iter_mut().zip(first) {
             let mut budget = RetryBudget::new(limit);
-            while let Err(error) = result {
+            let mut result = Some(result);
+            while let Some(Err(error)) = result {
                 if is_permanent(&error) {
                     match outcome {
                         Outcome::Event { .. } => {
@@ -85,13 +92,23 @@ impl AtLeastOnce {
                         warned = true;
                         tracing::warn!(topic = %f.tp.0, partition = f.tp.1, offset = f.offset, error = %error, "not delivered; sending again until the broker takes it");
                     }
-                    tokio::time::sleep(wait).await;
+                    if stop.unless_stopped(tokio::time::sleep(wait)).await.is_none() {
+                        break 'records;
+                    }
                 }
-                result = send(&self.producer, &self.config, f, outcome).await;
+                result = stop.unless_stopped(send(&self.producer, config, f, outcome)).await;
+            }
+            if result.is_none() {
+                break;
             }
             if budget.attempts() > 0 {
                 tracing::info!(attempts = budget.attempts(), seconds = budget.elapsed().as_secs_f64(), "delivered after retrying");
             }
+            done += 1;
+        }
+        if done < results.len() {
+            tracing::info!(abandoned = results.len() - done, "shutdown: records not acknowledged yet are left uncommitted");
+            results.truncate(done);
         }
         Ok(results)
     }
@@ -108,5 +125,9 @@ impl Publish for AtLeastOnce {
 
     fn close(&self) {
         self.commit(CommitMode::Sync);
+    }
+
+    fn awaits_commit(&self) -> bool {
+        lock(&self.tracker).awaits_commit()
     }
 }

@@ -11,7 +11,8 @@
 //! Both ride out broker outages and group rebalances: failures that retrying can cure are
 //! retried with backoff for up to `kafka.retry_timeout_ms`; only a record that can be neither
 //! published nor dead-lettered, a fenced producer or an exhausted budget stop the worker (its
-//! uncommitted records are then redone by whoever owns the partitions next).
+//! uncommitted records are then redone by whoever owns the partitions next). At shutdown, once
+//! the drain has run out of time, both give up at once ([`Shared::stop`]).
 
 mod at_least_once;
 mod transactional;
@@ -30,7 +31,10 @@ pub use transactional::Transactional;
 use super::batch::{BatchResult, WorkerError};
 use super::kafka_log::{KafkaLog, KafkaProducer};
 use super::link::BrokerLink;
+use super::stall::CommitWatch;
+use super::stop::Stop;
 use crate::config::{Config, Delivery};
+use crate::observability::Metrics;
 
 /// A future a strategy returns (boxed so the strategy can be chosen at run time).
 pub type PublishFuture = Pin<Box<dyn Future<Output = Result<BatchResult, WorkerError>> + Send>>;
@@ -46,6 +50,26 @@ pub trait Publish: Send + Sync {
 
     /// Everything fetched is published or abandoned: the last commit before leaving.
     fn close(&self) {}
+
+    /// Do processed records wait for a commit the strategy makes later (stall detection)?
+    /// Records still in flight count anyway; this is for what is done but not committed.
+    fn awaits_commit(&self) -> bool {
+        false
+    }
+}
+
+/// What both strategies share: the configuration, metrics, the stall watch (told of every
+/// commit) and the shutdown flag (when raised: no new attempt, no more waiting; see
+/// [`crate::stream::stop`]).
+pub struct Shared {
+    /// The worker's configuration.
+    pub config: Config,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// Told of every commit that succeeds.
+    pub watch: Arc<CommitWatch>,
+    /// Raised when a shutdown has run out of time to drain.
+    pub stop: Arc<Stop>,
 }
 
 /// How long a failing batch keeps being retried, and how long to wait between attempts.
