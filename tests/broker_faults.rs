@@ -8,7 +8,15 @@
 //! - A worker started while no broker answers waits (not ready, alive) and processes once the
 //!   broker comes.
 //!
-//! Both in both delivery modes. Run with `--nocapture` to see the measured outage and recovery.
+//! - Input produced up front (the pipeline full when the broker dies) on a broker that already
+//!   served other groups and transactions, NER on: one crash of 15 s; three crashes in a row
+//!   (5 s, 60 s, 15 s); the worker killed with the broker and a successor started right after
+//!   the restart; SIGTERM 5 s into an outage (exit 0 within 10 s, a successor finishes the job);
+//!   SIGTERM mid-transaction. Every id out, once for a `read_committed` reader in
+//!   exactly-once mode, nothing dead-lettered.
+//!
+//! All in both delivery modes (SIGTERM mid-transaction: exactly-once). Run with `--nocapture`
+//! to see the measured outage, recovery and shutdown times.
 
 mod common;
 
@@ -176,4 +184,250 @@ fn at_least_once_worker_started_before_its_broker_waits_for_it() {
 #[test]
 fn exactly_once_worker_started_before_its_broker_waits_for_it() {
     worker_started_before_its_broker("exactly-once");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input produced up front, on a broker with history (issue #20): the worker's pipeline is full
+// when the broker dies, and the consumer group's member ids die with it.
+
+/// A broker that has already served other topics, a consumer group and transactions, as an
+/// operator's long-running broker has.
+fn broker_with_history() -> OwnBroker {
+    let broker = OwnBroker::start();
+    let topics = Topics::new("history", 2);
+    let input = articles("history", 20);
+    produce_articles(&topics.input, &input);
+    let worker = start(&topics, &mode_env("exactly-once", "history"));
+    wait_for("the earlier job committed", LONG, || all_committed(&topics.group, &topics.input, 2));
+    assert!(worker.terminate().success(), "the earlier job stops cleanly");
+    broker
+}
+
+/// One broker crash: kill -9 once `after_out` distinct ids are out, down for `down`.
+struct Crash {
+    after_out: usize,
+    down: Duration,
+}
+
+/// What one run measured.
+struct Report {
+    ids: usize,
+    expected: usize,
+    duplicates: usize,
+    dead_letters: usize,
+    recovered: Duration,
+    sigterm_to_exit: Duration,
+}
+
+fn upfront_env(delivery: &str, name: &str) -> Vec<(&'static str, String)> {
+    let mut env = mode_env(delivery, name);
+    // the worker's defaults (larger batches than mode_env's), so the pipeline is full as in
+    // production
+    env.retain(|(k, _)| *k != "QUOTEWIRE_WORKER_MAX_BATCH_ARTICLES");
+    env.push(("QUOTEWIRE_WORKER_MAX_BATCH_ARTICLES", "16".to_string()));
+    env.push(("QUOTEWIRE_WORKER_SHUTDOWN_TIMEOUT_MS", "8000".to_string()));
+    // the shipped model, as an operator runs it: enrichment takes real time, so the pipeline
+    // is full when the broker dies
+    env.push(("QUOTEWIRE_NER_ENABLED", "true".to_string()));
+    env
+}
+
+fn dead_letters(topics: &Topics, delivery: &str) -> usize {
+    read_all(&topics.dlq, 1, isolation(delivery)).len()
+}
+
+fn isolation(delivery: &str) -> &'static str {
+    if delivery == "exactly-once" { "read_committed" } else { "read_uncommitted" }
+}
+
+/// `count` articles produced before the worker starts; the broker crashes as `crashes` says;
+/// then every id must come out (once, exactly-once), nothing dead-lettered, the worker alive,
+/// and SIGTERM must end it with exit 0.
+fn upfront_input_through_crashes(delivery: &str, name: &str, count: usize, crashes: &[Crash]) -> Report {
+    let broker = broker_with_history();
+    let topics = Topics::new(name, 4);
+    let input = articles(name, count);
+    produce_articles(&topics.input, &input);
+    let mut worker = start(&topics, &upfront_env(delivery, name));
+    let mut resumed = Instant::now();
+    for (i, crash) in crashes.iter().enumerate() {
+        wait_for(&format!("{} events out before crash {}", crash.after_out, i + 1), LONG, || {
+            assert_alive(&mut worker, "before the crash");
+            ids_out(&topics.output, 4).len() >= crash.after_out
+        });
+        broker.kill();
+        let not_ready = seen_not_ready_while_down(&mut worker, crash.down, "during the outage");
+        if crash.down >= Duration::from_secs(10) {
+            assert!(not_ready, "/readyz is false during a {} s outage", crash.down.as_secs());
+        }
+        broker.resume();
+        resumed = Instant::now();
+    }
+    wait_for("every article committed", LONG, || {
+        assert_alive(&mut worker, "after the broker came back");
+        all_committed(&topics.group, &topics.input, 4)
+    });
+    let recovered = resumed.elapsed();
+    wait_for("the worker ready again", LONG, || ready(&worker) == Some(true));
+    assert!(!worker.log_text().contains("fatal error"), "no fatal error; log:\n{}", worker.log_text());
+    let log = worker.log.clone();
+    let (status, sigterm_to_exit) = worker.terminate_timed();
+    assert!(status.success(), "SIGTERM exits 0; log: {}", log.display());
+    assert!(sigterm_to_exit < Duration::from_secs(10), "SIGTERM ends the worker within 10 s, took {sigterm_to_exit:?}; log: {}", log.display());
+
+    let expected: HashSet<String> = input.iter().map(|(id, _)| id.clone()).collect();
+    let (ids, duplicates) = ids_and_duplicates(&read_all(&topics.output, 4, isolation(delivery)));
+    assert_eq!(ids.len(), expected.len(), "every id is out; log: {}", log.display());
+    assert_eq!(ids, expected, "every id is out");
+    if delivery == "exactly-once" {
+        assert_eq!(duplicates, 0, "read_committed: each id exactly once");
+    }
+    let dead_letters = dead_letters(&topics, delivery);
+    assert_eq!(dead_letters, 0, "no dead letters");
+    let report = Report { ids: ids.len(), expected: expected.len(), duplicates, dead_letters, recovered, sigterm_to_exit };
+    let outages: Vec<String> = crashes.iter().map(|c| format!("{} s", c.down.as_secs())).collect();
+    eprintln!(
+        "{delivery} {name}: {} articles up front, broker with history killed -9 {} time(s) (down {}): {}/{} ids, {} duplicates, {} dead letters; everything committed {:.1} s after the last restart; SIGTERM to exit {:.2} s",
+        count,
+        crashes.len(),
+        outages.join(", "),
+        report.ids,
+        report.expected,
+        report.duplicates,
+        report.dead_letters,
+        report.recovered.as_secs_f64(),
+        report.sigterm_to_exit.as_secs_f64(),
+    );
+    report
+}
+
+/// Three crashes in a row, down 5 s, 60 s (longer than the session timeout and the
+/// transaction timeout) and 15 s, each while transactions (or deliveries) are under way.
+fn three_crashes() -> Vec<Crash> {
+    vec![
+        Crash { after_out: 50, down: Duration::from_secs(5) },
+        Crash { after_out: 200, down: Duration::from_secs(60) },
+        Crash { after_out: 350, down: OUTAGE },
+    ]
+}
+
+#[test]
+fn exactly_once_recovers_when_the_input_was_produced_up_front() {
+    upfront_input_through_crashes("exactly-once", "upfront-eos", 300, &[Crash { after_out: 50, down: OUTAGE }]);
+}
+
+#[test]
+fn at_least_once_recovers_when_the_input_was_produced_up_front() {
+    upfront_input_through_crashes("at-least-once", "upfront-alo", 300, &[Crash { after_out: 50, down: OUTAGE }]);
+}
+
+#[test]
+fn exactly_once_recovers_from_three_broker_crashes_in_a_row() {
+    upfront_input_through_crashes("exactly-once", "thrice-eos", 600, &three_crashes());
+}
+
+#[test]
+fn at_least_once_recovers_from_three_broker_crashes_in_a_row() {
+    upfront_input_through_crashes("at-least-once", "thrice-alo", 600, &three_crashes());
+}
+
+/// The broker and the worker die together (a node lost); the broker comes back and a new
+/// worker (same group, same transactional id, as a restarted pod) starts right away, while the
+/// coordinators are still loading. Or: SIGTERM reaches the worker while the broker is down; it
+/// must exit 0 within 10 s, and its successor, started after the broker is back, completes the
+/// job. Either way every id comes out (once, exactly-once) and nothing is dead-lettered.
+/// How the first worker ends.
+#[derive(Clone, Copy, PartialEq)]
+enum FirstWorker {
+    /// kill -9 together with the broker.
+    KilledWithTheBroker,
+    /// SIGTERM 5 s into a broker outage.
+    SigtermDuringOutage,
+    /// SIGTERM while it streams (transactions back to back), the broker up.
+    SigtermMidStream,
+}
+
+fn successor_after_a_crash(delivery: &str, name: &str, first: FirstWorker) {
+    let broker = broker_with_history();
+    let topics = Topics::new(name, 4);
+    let input = articles(name, 300);
+    produce_articles(&topics.input, &input);
+    let env = upfront_env(delivery, name);
+    let mut worker = start(&topics, &env);
+    wait_for("50 events out before the crash", LONG, || {
+        assert_alive(&mut worker, "before the crash");
+        ids_out(&topics.output, 4).len() >= 50
+    });
+    let mut sigterm_to_exit = None;
+    if first != FirstWorker::SigtermMidStream {
+        broker.kill();
+    }
+    if first == FirstWorker::KilledWithTheBroker {
+        worker.kill_hard();
+    } else {
+        if first == FirstWorker::SigtermDuringOutage {
+            std::thread::sleep(Duration::from_secs(5));
+        }
+        let log = worker.log.clone();
+        let (status, took) = worker.terminate_timed();
+        assert!(status.success(), "SIGTERM exits 0; log: {}", log.display());
+        assert!(took < Duration::from_secs(10), "SIGTERM ends the worker within 10 s, took {took:?}; log: {}", log.display());
+        sigterm_to_exit = Some(took);
+    }
+    broker.resume();
+    let resumed = Instant::now();
+    let mut successor = start(&topics, &env);
+    wait_for("every article committed", LONG, || {
+        assert_alive(&mut successor, "after the broker came back");
+        all_committed(&topics.group, &topics.input, 4)
+    });
+    let recovered = resumed.elapsed();
+    let log = successor.log.clone();
+    assert!(!successor.log_text().contains("fatal error"), "no fatal error; log:\n{}", successor.log_text());
+    let (status, successor_exit) = successor.terminate_timed();
+    assert!(status.success(), "SIGTERM exits 0; log: {}", log.display());
+    let expected: HashSet<String> = input.iter().map(|(id, _)| id.clone()).collect();
+    let (ids, duplicates) = ids_and_duplicates(&read_all(&topics.output, 4, isolation(delivery)));
+    assert_eq!(ids, expected, "every id is out");
+    if delivery == "exactly-once" {
+        assert_eq!(duplicates, 0, "read_committed: each id exactly once");
+    }
+    assert_eq!(dead_letters(&topics, delivery), 0, "no dead letters");
+    let first = match (first, sigterm_to_exit) {
+        (FirstWorker::SigtermDuringOutage, Some(took)) => format!("SIGTERM 5 s into the outage: exit 0 after {:.2} s; successor started after the restart", took.as_secs_f64()),
+        (_, Some(took)) => format!("SIGTERM mid-stream: exit 0 after {:.2} s; successor started at once", took.as_secs_f64()),
+        _ => "worker killed -9 with the broker; successor started right after the restart".to_string(),
+    };
+    eprintln!(
+        "{delivery} {name}: {first}: {}/{} ids, {duplicates} duplicates, 0 dead letters; everything committed {:.1} s after the restart; successor's SIGTERM to exit {:.2} s",
+        ids.len(),
+        expected.len(),
+        recovered.as_secs_f64(),
+        successor_exit.as_secs_f64(),
+    );
+}
+
+#[test]
+fn exactly_once_worker_started_right_after_a_broker_restart_completes_the_job() {
+    successor_after_a_crash("exactly-once", "successor-eos", FirstWorker::KilledWithTheBroker);
+}
+
+#[test]
+fn at_least_once_worker_started_right_after_a_broker_restart_completes_the_job() {
+    successor_after_a_crash("at-least-once", "successor-alo", FirstWorker::KilledWithTheBroker);
+}
+
+#[test]
+fn exactly_once_sigterm_during_an_outage_exits_within_10_s_and_loses_nothing() {
+    successor_after_a_crash("exactly-once", "sigterm-eos", FirstWorker::SigtermDuringOutage);
+}
+
+#[test]
+fn at_least_once_sigterm_during_an_outage_exits_within_10_s_and_loses_nothing() {
+    successor_after_a_crash("at-least-once", "sigterm-alo", FirstWorker::SigtermDuringOutage);
+}
+
+#[test]
+fn exactly_once_sigterm_mid_transaction_exits_within_10_s_and_commits_nothing_twice() {
+    successor_after_a_crash("exactly-once", "midstream-eos", FirstWorker::SigtermMidStream);
 }

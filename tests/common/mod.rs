@@ -298,6 +298,13 @@ impl Worker {
         }
     }
 
+    /// SIGTERM, then waits for the exit status; also returns how long the exit took.
+    pub fn terminate_timed(self) -> (ExitStatus, Duration) {
+        let started = Instant::now();
+        let status = self.terminate();
+        (status, started.elapsed())
+    }
+
     /// kill -9.
     pub fn kill_hard(mut self) {
         let _ = self.child.kill();
