@@ -230,3 +230,30 @@ fn consumer_config(config: &Config) -> ClientConfig {
     }
     c
 }
+
+#[cfg(test)]
+mod tests {
+    use rdkafka::types::RDKafkaErrorCode as C;
+
+    use super::*;
+
+    #[test]
+    fn a_rejoin_request_is_taken_once_and_keeps_its_first_reason() {
+        let rejoin = Rejoin::default();
+        assert_eq!(rejoin.take(), None);
+        rejoin.request("unknown member");
+        rejoin.request("illegal generation");
+        assert_eq!(rejoin.take().as_deref(), Some("unknown member"));
+        assert_eq!(rejoin.take(), None, "taken: the loop rejoins once");
+    }
+
+    #[test]
+    fn only_refused_group_metadata_calls_for_a_rejoin() {
+        for code in [C::UnknownMemberId, C::IllegalGeneration, C::FencedInstanceId] {
+            assert!(is_stale_group_metadata(code), "{code:?}");
+        }
+        for code in [C::RebalanceInProgress, C::RequestTimedOut, C::NotCoordinator, C::CoordinatorLoadInProgress] {
+            assert!(!is_stale_group_metadata(code), "{code:?}: cured by retrying");
+        }
+    }
+}
