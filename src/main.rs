@@ -314,20 +314,14 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             });
         }
         let enricher = Arc::new(build_enricher(&config, true)?);
-        // the signal is heard on a task of its own, so the deadline starts even when the
-        // worker's loop is busy
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        // the worker awaits this on a task of its own, so the deadline starts as soon as the
+        // signal comes, even while its loop is busy
         let deadline = Duration::from_millis(config.worker.shutdown_timeout_ms) + Duration::from_secs(1);
-        tokio::spawn(async move {
+        let shutdown = async move {
             shutdown_signal().await;
             exit_at_the_latest_after(deadline);
-            let _ = stop_tx.send(());
-        });
-        stream::run(&config, enricher, metrics, health, async {
-            let _ = stop_rx.await;
-        })
-        .await
-        .context("worker failed")
+        };
+        stream::run(&config, enricher, metrics, health, shutdown).await.context("worker failed")
     });
     // a blocking call of the publish stage that the shutdown left behind ends within seconds;
     // it is not waited for

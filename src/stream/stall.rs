@@ -57,9 +57,8 @@ impl CommitWatch {
         state.last_commit = now;
         self.metrics.seconds_since_last_commit.set(0.0);
         if state.stalled {
-            state.stalled = false;
             tracing::info!("commits succeed again; the stall is over");
-            self.set_stalled(false);
+            self.end_stall(&mut state);
         }
     }
 
@@ -68,26 +67,29 @@ impl CommitWatch {
         self.metrics.seconds_since_last_commit.set(now.saturating_duration_since(state.last_commit).as_secs_f64());
         if !waiting {
             state.waiting_since = None;
-            if state.stalled {
-                state.stalled = false;
-                self.set_stalled(false);
-            }
+            self.end_stall(&mut state);
             return;
         }
         let since = *state.waiting_since.get_or_insert(now);
         let waited = now.saturating_duration_since(since.max(state.last_commit));
         if waited > self.limit && !state.stalled {
-            state.stalled = true;
             tracing::warn!(
                 waited_s = waited.as_secs_f64(),
                 limit_s = self.limit.as_secs_f64(),
                 "records have waited for a commit longer than kafka.stall_timeout_ms; not ready until a commit succeeds"
             );
-            self.set_stalled(true);
+            self.set_stalled(&mut state, true);
         }
     }
 
-    fn set_stalled(&self, stalled: bool) {
+    fn end_stall(&self, state: &mut State) {
+        if state.stalled {
+            self.set_stalled(state, false);
+        }
+    }
+
+    fn set_stalled(&self, state: &mut State, stalled: bool) {
+        state.stalled = stalled;
         self.health.set_stalled(stalled);
         self.metrics.commit_stalled.set(i64::from(stalled));
     }
