@@ -251,7 +251,8 @@ fn upfront_input_through_crashes(delivery: &str, name: &str, count: usize, crash
     let mut worker = start(&topics, &upfront_env(delivery, name));
     let mut resumed = Instant::now();
     for (i, crash) in crashes.iter().enumerate() {
-        wait_for(&format!("{} events out before crash {}", crash.after_out, i + 1), LONG, || {
+        let what = format!("{} events out before crash {} (worker log: {})", crash.after_out, i + 1, worker.log.display());
+        wait_for(&what, LONG, || {
             assert_alive(&mut worker, "before the crash");
             ids_out(&topics.output, 4).len() >= crash.after_out
         });
@@ -263,7 +264,8 @@ fn upfront_input_through_crashes(delivery: &str, name: &str, count: usize, crash
         broker.resume();
         resumed = Instant::now();
     }
-    wait_for("every article committed", LONG, || {
+    let what = format!("every article committed (worker log: {})", worker.log.display());
+    wait_for(&what, LONG, || {
         assert_alive(&mut worker, "after the broker came back");
         all_committed(&topics.group, &topics.input, 4)
     });

@@ -219,3 +219,75 @@ fn churn(name: &str, mode_env: &[(&'static str, String)]) -> ChurnReport {
     );
     ChurnReport { duplicates }
 }
+
+/// A member that joins the group, takes its share of the partitions for a moment without
+/// committing anything, and leaves: the partitions go back to the worker.
+fn visit_the_group(group: &str, topic: &str, stay: Duration) -> usize {
+    use rdkafka::config::ClientConfig;
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    let visitor: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .set("group.id", group)
+        .set("enable.auto.commit", "false")
+        .set("partition.assignment.strategy", "cooperative-sticky")
+        .set("session.timeout.ms", "6000")
+        .create()
+        .expect("visiting consumer");
+    visitor.subscribe(&[topic]).expect("subscribe");
+    let mut taken = 0;
+    wait_for("the visitor's share of the partitions", LONG, || {
+        let _ = visitor.poll(Duration::from_millis(100));
+        taken = visitor.assignment().map(|a| a.count()).unwrap_or(0);
+        taken > 0
+    });
+    let until = std::time::Instant::now() + stay;
+    while std::time::Instant::now() < until {
+        // what it reads is not committed: the worker processes it when the partitions return
+        let _ = visitor.poll(Duration::from_millis(100));
+    }
+    visitor.unsubscribe();
+    drop(visitor);
+    taken
+}
+
+/// librdkafka keeps a partition paused across its revocation and a later re-assignment. A
+/// worker whose pipeline is full (fetching paused: the shipped model, one batch in flight at
+/// most) loses half its partitions to a member that joins, resumes what it still holds once
+/// the revoked records are gone, and gets the rest back when that member leaves: those
+/// partitions must be fetched again (they once came back paused and stayed so forever).
+#[test]
+fn partitions_revoked_while_fetching_is_paused_are_fetched_again_when_they_come_back() {
+    for delivery in ["at-least-once", "exactly-once"] {
+        let topics = Topics::new(&format!("paused-{delivery}"), 4);
+        let input = articles("paused", 240);
+        produce_articles(&topics.input, &input);
+        let mut env = vec![
+            ("QUOTEWIRE_KAFKA_DELIVERY", delivery.to_string()),
+            ("QUOTEWIRE_NER_ENABLED", "true".to_string()),
+            ("QUOTEWIRE_WORKER_MAX_BATCH_ARTICLES", "16".to_string()),
+            ("QUOTEWIRE_WORKER_MAX_IN_FLIGHT", "16".to_string()),
+        ];
+        if delivery == "exactly-once" {
+            env.extend(exactly_once_env(&unique("paused-txn")));
+        }
+        let mut worker = start(&topics, &env);
+        wait_for("the first events out", LONG, || read_all(&topics.output, 4, "read_uncommitted").len() >= 16);
+        let mut visits = 0;
+        // two visits: at least one lands while fetching is paused (it is paused but for the
+        // moments between one batch's commit and the next fetch)
+        while visits < 2 && !all_committed(&topics.group, &topics.input, 4) {
+            let taken = visit_the_group(&topics.group, &topics.input, Duration::from_secs(3));
+            assert!(taken > 0, "the visitor took partitions");
+            visits += 1;
+        }
+        wait_for(&format!("{delivery}: every article committed after the visits (worker log: {})", worker.log.display()), LONG, || {
+            assert!(worker.child.try_wait().expect("worker status").is_none(), "the worker is alive");
+            all_committed(&topics.group, &topics.input, 4)
+        });
+        let isolation = if delivery == "exactly-once" { "read_committed" } else { "read_uncommitted" };
+        let (ids, _) = ids_and_duplicates(&read_all(&topics.output, 4, isolation));
+        let expected: HashSet<String> = input.iter().map(|(id, _)| id.clone()).collect();
+        assert_eq!(ids, expected, "{delivery}: every id is out");
+        assert!(worker.terminate().success());
+    }
+}

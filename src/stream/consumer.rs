@@ -53,6 +53,8 @@ pub struct ConsumerCallbacks {
     pub commits_failing: AtomicBool,
     /// Statistics snapshots in a row without a broker connection up.
     pub down_snapshots: AtomicU32,
+    /// Whether the poll loop holds fetching back (backpressure); applied to every assignment.
+    pub fetch_paused: Arc<AtomicBool>,
 }
 
 impl ClientContext for ConsumerCallbacks {
@@ -158,8 +160,24 @@ impl ConsumerContext for ConsumerCallbacks {
         if let Rebalance::Assign(tpl) = rebalance {
             // an assignment comes from the group coordinator: a broker answers
             self.link.up();
+            apply_fetch_pause(consumer, tpl, self.fetch_paused.load(Ordering::SeqCst));
             tracing::info!(added = tpl.count(), assigned, "partitions assigned");
         }
+    }
+}
+
+/// Gives newly assigned partitions the poll loop's current pause state. librdkafka keeps a
+/// partition's pause across a revocation and a later re-assignment (unlike the Java client),
+/// while the poll loop only pauses and resumes what is assigned at the time: a partition
+/// revoked while paused (a full pipeline when the session expired in a broker outage) would
+/// come back paused with the loop believing it resumed, and never be fetched again.
+fn apply_fetch_pause(consumer: &BaseConsumer<ConsumerCallbacks>, added: &TopicPartitionList, paused: bool) {
+    if added.count() == 0 {
+        return;
+    }
+    let result = if paused { consumer.pause(added) } else { consumer.resume(added) };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, paused, "setting the pause state of newly assigned partitions failed");
     }
 }
 

@@ -25,7 +25,7 @@
 
 use std::collections::VecDeque;
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, AtomicU32};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -67,6 +67,8 @@ pub async fn run(
     let stop = Arc::new(Stop::default());
     let shutdown = watch_for_shutdown(shutdown, link.clone(), stop.clone());
     tokio::pin!(shutdown);
+    // the poll loop's backpressure, read by the rebalance callback for new assignments
+    let fetch_paused = Arc::new(AtomicBool::new(false));
     let callbacks = ConsumerCallbacks {
         tracker: tracker.clone(),
         health: health.clone(),
@@ -79,6 +81,7 @@ pub async fn run(
         },
         commits_failing: AtomicBool::new(false),
         down_snapshots: AtomicU32::new(0),
+        fetch_paused: fetch_paused.clone(),
     };
     let consumer = consumer::subscribe(config, callbacks).map_err(WorkerError::Setup)?;
     let producer = publish::producer(config, link.clone()).map_err(WorkerError::Setup)?;
@@ -131,6 +134,7 @@ pub async fn run(
         let may_fetch = in_flight < worker.max_in_flight;
         if may_fetch == paused {
             paused = !may_fetch;
+            fetch_paused.store(paused, Ordering::SeqCst);
             set_paused(&consumer, paused);
         }
         tokio::select! {
