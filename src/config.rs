@@ -71,7 +71,8 @@ pub struct KafkaConfig {
     pub auto_offset_reset: String,
     /// Consumer session timeout. Default: 30000.
     pub session_timeout_ms: u64,
-    /// How often processed offsets are committed. Default: 1000.
+    /// How often processed offsets are committed (at least once: librdkafka's
+    /// `auto.commit.interval.ms` over offsets stored once processed). Default: 1000.
     pub commit_interval_ms: u64,
     /// How long one batch may keep failing to publish or commit (broker down or restarting,
     /// group rebalancing) before the worker gives up and exits without committing it. Retries

@@ -12,6 +12,7 @@ use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Reb
 use rdkafka::statistics::Statistics;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use rdkafka::error::KafkaResult;
+use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::ClientContext;
 
 use super::sync::lock;
@@ -132,7 +133,10 @@ impl ConsumerContext for ConsumerCallbacks {
 
     fn commit_callback(&self, result: KafkaResult<()>, offsets: &TopicPartitionList) {
         match result {
+            // an auto-commit with nothing new to commit
+            Err(e) if e.rdkafka_error_code() == Some(RDKafkaErrorCode::NoOffset) => {}
             Ok(()) => {
+                self.metrics.commits.inc();
                 self.watch.committed();
                 if self.commits_failing.swap(false, Ordering::Relaxed) {
                     tracing::info!("offset commits succeed again");
@@ -228,7 +232,10 @@ fn consumer_config(config: &Config) -> ClientConfig {
     let mut c = ClientConfig::new();
     c.set("bootstrap.servers", &k.brokers)
         .set("group.id", &k.group_id)
-        .set("enable.auto.commit", "false")
+        // offsets are stored only once processed (see publish::at_least_once); exactly once
+        // commits them inside transactions instead
+        .set("enable.auto.commit", (k.delivery == Delivery::AtLeastOnce).to_string())
+        .set("auto.commit.interval.ms", k.commit_interval_ms.max(10).to_string())
         .set("enable.auto.offset.store", "false")
         .set("auto.offset.reset", &k.auto_offset_reset)
         .set("partition.assignment.strategy", "cooperative-sticky")

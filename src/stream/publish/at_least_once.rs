@@ -1,12 +1,15 @@
 //! At least once: events acknowledged first, offsets committed after, from the tracker.
 //!
 //! Nothing is committed past a record whose event (or dead-letter record) the broker has not
-//! acknowledged, so a crash loses nothing and redoes at most the unacknowledged tail.
+//! acknowledged, so a crash loses nothing and redoes at most the unacknowledged tail. The
+//! processed positions are stored in librdkafka, whose auto-commit commits them (see
+//! [`AtLeastOnce::store`]).
 
 use std::sync::{Arc, Mutex};
 
 use rdkafka::consumer::{CommitMode, Consumer};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use rdkafka::types::RDKafkaErrorCode;
 
 use super::{Publish, PublishFuture, RetryBudget, Shared};
 use crate::stream::batch::{is_permanent, send, BatchResult, Outcome, WorkerError};
@@ -29,8 +32,12 @@ impl AtLeastOnce {
         AtLeastOnce { producer, consumer, tracker, shared }
     }
 
-    /// Commits every partition's processed position that moved.
-    fn commit(&self, mode: CommitMode) {
+    /// Hands every partition's processed position that moved to librdkafka, which commits it
+    /// on its auto-commit timer (`kafka.commit_interval_ms`), at a revocation and at close, and
+    /// commits it again after a failure. Its commits report back through the consumer's commit
+    /// callback (successes feed the stall watch); a manual asynchronous commit would not:
+    /// librdkafka only logs its outcome.
+    fn store(&self) {
         let positions = lock(&self.tracker).take_commits();
         if positions.is_empty() {
             return;
@@ -39,19 +46,10 @@ impl AtLeastOnce {
         for ((topic, partition), offset) in &positions {
             let _ = tpl.add_partition_offset(topic, *partition, Offset::Offset(*offset));
         }
-        // failures come back through the consumer's commit callback, which offers the
-        // positions again
-        if let Err(e) = self.consumer.commit(&tpl, mode) {
-            tracing::debug!(error = %e, "offset commit failed");
-            let mut tracker = lock(&self.tracker);
-            for (tp, offset) in &positions {
-                tracker.commit_failed(tp, *offset);
-            }
-        } else {
-            self.shared.metrics.commits.inc();
-            if matches!(mode, CommitMode::Sync) {
-                self.shared.watch.committed();
-            }
+        tracing::trace!(?positions, "storing processed positions for the next commit");
+        if let Err(e) = self.consumer.store_offsets(&tpl) {
+            // a partition revoked meanwhile: its next owner starts from the last commit
+            tracing::debug!(error = %e, "storing processed positions failed (partition no longer assigned)");
         }
     }
 
@@ -120,11 +118,21 @@ impl Publish for AtLeastOnce {
     }
 
     fn tick(&self) {
-        self.commit(CommitMode::Async);
+        self.store();
     }
 
+    /// The last commit before leaving: what was processed is stored and committed now.
     fn close(&self) {
-        self.commit(CommitMode::Sync);
+        self.store();
+        match self.consumer.commit_consumer_state(CommitMode::Sync) {
+            Ok(()) => {
+                self.shared.metrics.commits.inc();
+                self.shared.watch.committed();
+            }
+            // nothing stored since the last commit
+            Err(e) if e.rdkafka_error_code() == Some(RDKafkaErrorCode::NoOffset) => {}
+            Err(e) => tracing::warn!(error = %e, "the last offset commit failed; the next owner may redo some records"),
+        }
     }
 
     fn awaits_commit(&self) -> bool {
