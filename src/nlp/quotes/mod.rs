@@ -11,6 +11,7 @@ pub mod marks;
 mod rules;
 mod speakers;
 mod tagged;
+pub mod wire;
 
 use doc::Doc;
 use rules::{direct_attributions, indirect_attributions, Attribution};
@@ -23,8 +24,9 @@ use crate::nlp::ner::RoleSpan;
 use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluster, TextSpan};
 
 /// Version of the rule set, reported in `event.pipeline.quotes` (2: the attribution head's
-/// quotes beside the rules', with the two-head model as the default).
-pub const RULES_VERSION: &str = "quotes-rules-2";
+/// quotes beside the rules', with the two-head model as the default; 3: wire conventions,
+/// organisations described by their trade, no outlet names).
+pub const RULES_VERSION: &str = "quotes-rules-3";
 
 /// Quotes of an article and the clusters their speakers belong to.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -79,6 +81,10 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
     let mut previous: Option<(Speaker, usize)> = None; // speaker and paragraph of the last quote
     let mut previous_end = 0; // where the last quote ended
     for a in &all {
+        // a photo caption says what a picture shows, not what anyone said
+        if wire::in_caption(&doc.chars, a.start) {
+            continue;
+        }
         let paragraph = doc.tokens[doc.tokens.partition_point(|t| t.end <= a.start).min(doc.tokens.len() - 1)].paragraph;
         let speaker = resolve(&doc, &mut clusters, a)
             .or_else(|| sentence_subject(&doc, &mut clusters, a, options.min_words_unattributed))
@@ -105,9 +111,12 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
             TextSpan { text: doc.span_text(s, e), start, end }
         });
         let confidence = if speaker.as_ref().is_some_and(|s| matches!(s.resolution, Resolution::Continuation | Resolution::Subject)) { 0.6 } else { a.confidence };
+        // "OSLO (Reuters) - Norvik will close two units, the company said": the dateline is
+        // no part of what was said
+        let start = wire::dateline_end(&doc.chars, a.start).filter(|&s| s < a.end).unwrap_or(a.start);
         quotes.push(Quote {
-            text: doc.chars[a.start..a.end].iter().collect(),
-            start: a.start,
+            text: doc.chars[start..a.end].iter().collect(),
+            start,
             end: a.end,
             kind: a.kind,
             cue,
