@@ -851,3 +851,55 @@ fn a_head_content_nobody_can_have_said_is_dropped() {
     let roles = [role(text, "turned to", Role::Cue, 0.9), role(text, "how the harbour deal was signed", Role::Content, 0.9)];
     assert!(analyse_tagged(text, &[], &roles).quotes.is_empty());
 }
+
+// Wire conventions and descriptions of organisations (issue #19's failure categories).
+
+#[test]
+fn a_dateline_is_no_part_of_the_content_it_opens() {
+    let text = "PORT VALE (Wire) - Norvik Energy will close two coal units next year, the company said on Tuesday.\n\nShares rose.";
+    let a = analyse(text, &[("Norvik Energy", "ORG")]);
+    let (q, s) = quote_and_speaker(&a, "two coal units");
+    assert_eq!(q.text, "Norvik Energy will close two coal units next year");
+    assert_eq!(s.name, "Norvik Energy");
+    assert_offsets(text, &a);
+}
+
+#[test]
+fn a_photo_caption_gives_no_quote_and_its_credit_no_speaker() {
+    let text = "FILE PHOTO: Finance Minister Ada Brennan says goodbye to staff in Dunmore, May 5, 2019. WIRE/Tom Keane\n\n\"It is the right thing to do,\" Ada Brennan told reporters on Monday.";
+    let a = analyse(text, &[("Ada Brennan", "PER"), ("Dunmore", "LOC"), ("WIRE/Tom Keane", "ORG")]);
+    assert_eq!(a.quotes.len(), 1, "{:#?}", a.quotes);
+    assert_eq!(quote(&a, "right thing"), (QuoteKind::Direct, "Ada Brennan".to_string(), Resolution::Explicit));
+    let text = "Crowds gather outside parliament on Sunday, saying they want new elections. Photo: Ines Duarte/Agency\n\nThousands marched on Sunday.";
+    let a = analyse(text, &[("Ines Duarte", "PER")]);
+    assert!(a.quotes.is_empty(), "{:#?}", a.quotes);
+}
+
+#[test]
+fn relayed_speech_belongs_to_the_one_quoted_not_the_outlet() {
+    let text = "Fighting resumed overnight.\n\nThe state news agency Tasnova quoted President Omar Haddad as saying that the army would not withdraw from the region.";
+    let a = analyse(text, &[("Tasnova", "ORG"), ("Omar Haddad", "PER")]);
+    assert_eq!(quote(&a, "would not withdraw").1, "Omar Haddad");
+    let text = "Defence Minister Karim Aziz visited the troops on Thursday.\n\nState television quoted him as saying the army was ready for any attack.";
+    let a = analyse(text, &[("Karim Aziz", "PER")]);
+    let (_, s) = quote_and_speaker(&a, "army was ready");
+    assert_eq!((s.name.as_str(), s.text.as_str(), s.resolution), ("Karim Aziz", "him", Resolution::Pronoun));
+}
+
+#[test]
+fn a_company_described_by_its_trade_is_the_organisation_the_article_named() {
+    for description in ["The lender", "The planemaker", "The consultancy", "The carmaker", "The regulator"] {
+        let text = format!("Harbour Holdings cut its growth forecast on Friday.\n\n{description} said higher interest rates would weigh on demand for new homes.");
+        let a = analyse(&text, &[("Harbour Holdings", "ORG")]);
+        let (_, s) = quote_and_speaker(&a, "higher interest rates");
+        assert_eq!((s.name.as_str(), s.resolution), ("Harbour Holdings", Resolution::Nominal), "{description}");
+    }
+}
+
+#[test]
+fn the_person_beside_an_organisation_is_the_speaker_not_the_organisation() {
+    let text = "Oil prices rose on Monday.\n\n\"The market is tighter than it looks,\" said Priya Raman, head of research at Calder Energy Partners.\n\nCalder Energy Partners team boss Marco Ventura said the rally would not last.";
+    let a = analyse(text, &[("Priya Raman", "PER"), ("Calder Energy Partners", "ORG"), ("Marco Ventura", "PER")]);
+    assert_eq!(quote(&a, "tighter than it looks").1, "Priya Raman");
+    assert_eq!(quote(&a, "rally would not last").1, "Marco Ventura");
+}

@@ -75,6 +75,21 @@ const ROLES: &[&str] = &[
     "coalition", "association", "fund", "corporation", "channel", "station", "magazine",
 ];
 
+/// Nouns that describe a business or a public body by what it does ("the lender said", "the
+/// planemaker said", "the regulator said"): generic categories, no names. Any "-maker"
+/// ("carmaker", "chipmaker") is one too.
+const COMPANY_NOUNS: &[&str] = &[
+    "lender", "consultancy", "insurer", "reinsurer", "retailer", "manufacturer", "miner", "airline", "carrier", "utility",
+    "conglomerate", "startup", "start-up", "brokerage", "refiner", "regulator", "watchdog", "distributor",
+    "shipper", "shipbuilder", "operator", "supplier", "exporter", "publisher", "broadcaster", "outlet",
+    "subsidiary", "giant", "bank", "company", "firm", "group", "corporation",
+];
+
+/// A word that describes an organisation by its trade (see [`COMPANY_NOUNS`]).
+pub fn is_company_noun(word: &str) -> bool {
+    COMPANY_NOUNS.contains(&word) || (word.len() > 6 && word.ends_with("maker"))
+}
+
 /// Abbreviated roles and what they stand for.
 const ROLE_ABBREVIATIONS: &[(&str, &[&str])] = &[
     ("fm", &["foreign", "minister"]),

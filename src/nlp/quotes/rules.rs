@@ -7,7 +7,7 @@
 //! holds a quoted fragment is one `mixed` quote. Speakers are resolved afterwards, in text order.
 
 use super::doc::Doc;
-use super::lexicon::{cue_base, is_role, is_speech_verb, takes_addressee, HONORIFICS};
+use super::lexicon::{cue_base, is_role, is_speech_verb, pronoun_kind, takes_addressee, HONORIFICS};
 use super::speakers::{is_auxiliary, is_function_word, is_person_title, main_clause_start, Mention, MentionKind};
 use crate::schema::QuoteKind;
 
@@ -59,8 +59,30 @@ fn subject_end(doc: &Doc, k: usize) -> usize {
     end
 }
 
-/// The subject of a cue at `k`: the mention ending at [`subject_end`].
+/// "The agency quoted the president as saying ...", "state television cited him as saying
+/// ...": relayed speech belongs to the one quoted, not to the outlet that relays it.
+fn relayed_speaker(doc: &Doc, k: usize) -> Option<Mention> {
+    if k < 3 || doc.word(k) != "saying" || doc.word(k - 1) != "as" {
+        return None;
+    }
+    let verb = (k.saturating_sub(9)..k - 1).rev().find(|&i| matches!(doc.word(i), "quoted" | "cited") && doc.quote_of[i].is_none())?;
+    let object = verb + 1;
+    if doc.sentence[verb] != doc.sentence[k] || object >= k - 1 {
+        return None;
+    }
+    if let Some(kind) = pronoun_kind(doc.word(object)).filter(|_| object + 1 == k - 1) {
+        return Some(Mention { start: object, end: object + 1, kind: MentionKind::Pronoun(kind), appositive: false });
+    }
+    // "quoted as saying" has no object: the subject speaks ("X was quoted as saying")
+    (doc.word(object) != "as").then(|| doc.mention_starting_at(object)).flatten().filter(|m| m.end <= k - 1)
+}
+
+/// The subject of a cue at `k`: the mention ending at [`subject_end`], or the one quoted in
+/// relayed speech ([`relayed_speaker`]).
 fn subject_of(doc: &Doc, k: usize) -> Option<Mention> {
+    if let Some(quoted) = relayed_speaker(doc, k) {
+        return Some(quoted);
+    }
     let end = subject_end(doc, k);
     if end > 1 && matches!(doc.word(end - 1), "who") && doc.is_punct(end - 2, ',') && doc.sentence[end - 2] == doc.sentence[k] {
         // "said Beck, who added that ...": the relative pronoun stands for the name before it

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::doc::Doc;
-use super::lexicon::{expand_role, given_name_gender, is_nationality, is_role, pronoun_kind, PronounKind, HONORIFICS};
+use super::lexicon::{expand_role, given_name_gender, is_company_noun, is_nationality, is_role, pronoun_kind, PronounKind, HONORIFICS};
 use crate::schema::{Resolution, SpeakerCluster, TextSpan};
 
 /// What kind of mention a speaker is.
@@ -76,15 +76,16 @@ const PERSON_NOUNS: &[&str] = &["businessman", "businesswoman", "billionaire", "
 /// Name words of the organisations a description word can stand for ("the newspaper" is a
 /// Post, a Times or a Journal), or None when the word does not describe an organisation.
 fn organisation_kind(head: &str) -> Option<&'static [&'static str]> {
-    const PRESS: &[&str] = &["post", "times", "journal", "news", "herald", "tribune", "gazette", "globe", "daily", "chronicle", "telegraph", "guardian", "examiner", "inquirer", "observer", "breitbart", "politico", "reuters", "ap", "press", "magazine", "review", "atlantic"];
-    const BROADCAST: &[&str] = &["news", "cnn", "nbc", "abc", "cbs", "fox", "msnbc", "rt", "bbc", "pbs", "npr", "tv", "television", "radio", "network"];
+    // the words newspapers and broadcasters are named with, never particular outlets
+    const PRESS: &[&str] = &["post", "times", "journal", "news", "herald", "tribune", "gazette", "globe", "daily", "chronicle", "telegraph", "guardian", "examiner", "inquirer", "observer", "press", "magazine", "review", "courier", "ledger", "dispatch", "bulletin"];
+    const BROADCAST: &[&str] = &["news", "tv", "television", "radio", "network", "broadcasting", "channel", "broadcast"];
     Some(match head {
         "newspaper" | "paper" | "daily" | "outlet" | "publication" | "magazine" | "tabloid" | "weekly" => PRESS,
         "network" | "channel" | "station" | "broadcaster" => BROADCAST,
-        "bank" | "lender" => &["bank", "fargo", "chase", "citigroup", "citibank", "goldman", "morgan", "barclays", "hsbc"],
-        "company" | "firm" | "corporation" | "group" | "giant" | "retailer" | "automaker" | "manufacturer" | "insurer" => &["inc", "inc.", "corp", "corp.", "co", "co.", "company", "group", "llc", "ltd"],
-        "union" => &["union", "workers", "federation", "association", "teamsters", "afl-cio"],
-        "police" => &["police", "pd", "nypd", "lapd", "sheriff"],
+        "bank" | "lender" => &["bank", "bancorp", "banking"],
+        "union" => &["union", "workers", "federation", "association"],
+        "police" => &["police", "pd", "sheriff", "constabulary"],
+        _ if is_company_noun(head) => &["inc", "inc.", "corp", "corp.", "co", "co.", "company", "group", "llc", "ltd", "plc", "ag", "sa", "holdings"],
         "agency" | "department" | "ministry" | "commission" | "committee" | "council" | "court" | "board" | "bureau" | "office"
         | "party" | "administration" | "government" | "campaign" | "organization" | "organisation" | "foundation" | "institute"
         | "university" | "pollster" | "coalition" | "alliance" | "association" | "league" | "fund" | "team" => &[],
@@ -446,7 +447,7 @@ impl Doc {
     fn nominal_ending_at(&self, end: usize) -> Option<Mention> {
         let last = end.checked_sub(1)?;
         let head = self.word(last);
-        if !(is_role(head) || GENERIC.contains(&head) || PERSON_NOUNS.contains(&head)) || !self.is_word(last) {
+        if !(is_role(head) || is_company_noun(head) || GENERIC.contains(&head) || PERSON_NOUNS.contains(&head)) || !self.is_word(last) {
             return None;
         }
         let mut start = last;
@@ -960,9 +961,19 @@ impl Clusters {
         if let Some(kinds) = organisation_kind(&head) {
             // else, for a word any organisation may go by, the one last named ("Monsanto ...
             // the company said"); "the commission" or "the ministry" has a name of its own
-            let generic = matches!(head.as_str(), "company" | "firm" | "corporation" | "group" | "organization" | "organisation" | "foundation" | "union" | "coalition" | "alliance" | "association");
+            let generic = is_company_noun(&head) || matches!(head.as_str(), "organization" | "organisation" | "foundation" | "union" | "coalition" | "alliance" | "association");
             let latest_org = || self.latest(char_pos, &|c| c.label == "ORG" && !c.key.iter().any(|k| press().contains(&k.as_str())), &|c| c.last_salient_before(char_pos)).map(|(id, _)| id);
-            return self.resolve_organisation(&head, kinds, char_pos).or_else(|| generic.then(latest_org).flatten());
+            // broadcasters mostly go by initials ("the network" after an "XTV" or a "KBC")
+            let broadcaster = matches!(head.as_str(), "network" | "channel" | "station" | "broadcaster");
+            let initials = |c: &Cluster| {
+                let letters = c.name.chars().filter(|ch| ch.is_alphabetic()).count();
+                c.label == "ORG" && (2..=5).contains(&letters) && !c.name.chars().any(char::is_lowercase) && !c.name.contains(' ')
+            };
+            let latest_initials = || self.latest(char_pos, &initials, &|c| c.last_salient_before(char_pos)).map(|(id, _)| id);
+            return self
+                .resolve_organisation(&head, kinds, char_pos)
+                .or_else(|| generic.then(latest_org).flatten())
+                .or_else(|| broadcaster.then(latest_initials).flatten());
         }
         if !(is_person_title(&head) || self.describes_someone(&head, char_pos)) {
             return None;
