@@ -903,3 +903,10 @@ fn the_person_beside_an_organisation_is_the_speaker_not_the_organisation() {
     assert_eq!(quote(&a, "tighter than it looks").1, "Priya Raman");
     assert_eq!(quote(&a, "rally would not last").1, "Marco Ventura");
 }
+
+#[test]
+fn a_photo_credit_is_never_the_speaker() {
+    let text = "Workers leave the Harbour Steel plant on Friday. WIRE/Tom Keane\n\nThe plant will close in May and 300 jobs will go, it said.";
+    let a = analyse(text, &[("Harbour Steel", "ORG"), ("WIRE/Tom Keane", "ORG")]);
+    assert_eq!(quote(&a, "plant will close").1, "Harbour Steel");
+}

@@ -61,7 +61,11 @@ impl Default for QuoteOptions {
 /// Finds the quotes of `text` and their speakers, using `entities` (code-point spans) as names
 /// and the attribution head's `roles` (empty for an NER-only model) for what the rules miss.
 pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], options: &QuoteOptions) -> QuoteAnalysis {
-    let doc = Doc::new(text, entities);
+    // a caption's photo credit names no speaker
+    let credits = entities.iter().any(|e| e.text.contains('/'));
+    let chars: Vec<char> = if credits { text.chars().collect() } else { Vec::new() };
+    let entities: Vec<Entity> = entities.iter().filter(|e| !(credits && wire::is_photo_credit(&chars, &e.text, e.start))).cloned().collect();
+    let doc = Doc::new(text, &entities);
     let mut clusters = Clusters::from_doc(&doc);
 
     let direct = direct_attributions(&doc);

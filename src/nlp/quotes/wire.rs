@@ -93,10 +93,18 @@ pub fn is_caption(paragraph: &str) -> bool {
             return true;
         }
     }
-    // "REUTERS/Jane Doe", "Jane Doe/AFP", "REUTERS/Jane Doe/File Photo": the last words hold
-    // an agency in capitals and a name joined by a slash
+    // "REUTERS/Jane Doe", "Jane Doe/AFP", "REUTERS/Jane Doe/File Photo": the paragraph ends
+    // with a credit alone, an agency in capitals and a name joined by a slash
     let last = text.rsplit(['.', ')']).find(|s| !s.trim().is_empty()).unwrap_or("");
-    last.split_whitespace().count() <= 6 && last.split_whitespace().any(is_credit_word)
+    let words: Vec<&str> = last.split_whitespace().collect();
+    words.len() <= 4 && words.iter().take(2).any(|w| is_credit_word(w))
+}
+
+/// Is an entity at code point `start` a caption's photo credit ("REUTERS/Jane Doe")? The
+/// photographer or agency it names is never a speaker. (A slash name outside a caption, a
+/// poll's "AFP/Ipsos", stays a name.)
+pub fn is_photo_credit(chars: &[char], entity_text: &str, start: usize) -> bool {
+    entity_text.split_whitespace().any(is_credit_word) && in_caption(chars, start)
 }
 
 /// "REUTERS/Jane", "Doe/AFP", "Doe/Getty": one side all capitals (two letters or more), the
@@ -137,6 +145,16 @@ mod tests {
         assert_eq!(dateline("OSLO (Reuters) -\nNext"), None);
         let chars: Vec<char> = "Rain. OSLO (Reuters) - Text".chars().collect();
         assert_eq!(dateline_end(&chars, 6), None, "a dateline opens a line");
+    }
+
+    #[test]
+    fn a_credit_is_a_credit_only_inside_a_caption() {
+        let text = "Crowds in the square. WIRE/Ana Lopes\n\nThe AFP/Ipsos poll said turnout fell.";
+        let chars: Vec<char> = text.chars().collect();
+        assert!(is_photo_credit(&chars, "WIRE/Ana Lopes", 22));
+        let poll = text.chars().count() - "AFP/Ipsos poll said turnout fell.".chars().count();
+        assert!(!is_photo_credit(&chars, "AFP/Ipsos", poll));
+        assert!(!is_photo_credit(&chars, "Ana Lopes", 27));
     }
 
     #[test]
