@@ -11,7 +11,7 @@ pub mod marks;
 mod rules;
 mod speakers;
 mod tagged;
-pub mod wire;
+mod wire;
 
 use doc::Doc;
 use rules::{direct_attributions, indirect_attributions, Attribution};

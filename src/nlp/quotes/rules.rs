@@ -67,14 +67,14 @@ fn relayed_speaker(doc: &Doc, k: usize) -> Option<Mention> {
     }
     let verb = (k.saturating_sub(9)..k - 1).rev().find(|&i| matches!(doc.word(i), "quoted" | "cited") && doc.quote_of[i].is_none())?;
     let object = verb + 1;
+    // "X was quoted as saying" has no object: the subject speaks, read as usual
     if doc.sentence[verb] != doc.sentence[k] || object >= k - 1 {
         return None;
     }
     if let Some(kind) = pronoun_kind(doc.word(object)).filter(|_| object + 1 == k - 1) {
         return Some(Mention { start: object, end: object + 1, kind: MentionKind::Pronoun(kind), appositive: false });
     }
-    // "quoted as saying" has no object: the subject speaks ("X was quoted as saying")
-    (doc.word(object) != "as").then(|| doc.mention_starting_at(object)).flatten().filter(|m| m.end <= k - 1)
+    doc.mention_starting_at(object).filter(|m| m.end <= k - 1)
 }
 
 /// The subject of a cue at `k`: the mention ending at [`subject_end`], or the one quoted in
