@@ -63,6 +63,9 @@ pub struct Metrics {
     pub transactions_committed: Counter,
     /// Kafka transactions aborted and retried (exactly-once delivery).
     pub transactions_aborted: Counter,
+    /// Times the transactional producer was replaced after a fatal error that another
+    /// instance did not cause (exactly-once delivery).
+    pub producer_restarts: Counter,
     /// Fetched records dropped because their partition was revoked before they were
     /// committed (exactly-once delivery; the partition's next owner processes them).
     pub revoked_dropped: Counter,
@@ -100,6 +103,7 @@ impl Metrics {
         let commits = Counter::default();
         let transactions_committed = Counter::default();
         let transactions_aborted = Counter::default();
+        let producer_restarts = Counter::default();
         let revoked_dropped = Counter::default();
         let broker_outages = Counter::default();
         let broker_reachable = Gauge::default();
@@ -117,6 +121,7 @@ impl Metrics {
         registry.register("commits", "Offset commits", commits.clone());
         registry.register("transactions_committed", "Kafka transactions committed (exactly-once)", transactions_committed.clone());
         registry.register("transactions_aborted", "Kafka transactions aborted and retried (exactly-once)", transactions_aborted.clone());
+        registry.register("producer_restarts", "Times the transactional producer was replaced after a fatal error not caused by another instance (exactly-once)", producer_restarts.clone());
         registry.register("broker_outages", "Times every broker became unreachable after one had answered", broker_outages.clone());
         registry.register("broker_reachable", "1 while a broker answers, else 0", broker_reachable.clone());
         registry.register("revoked_dropped", "Fetched records dropped because their partition was revoked first (exactly-once)", revoked_dropped.clone());
@@ -136,6 +141,7 @@ impl Metrics {
             commits,
             transactions_committed,
             transactions_aborted,
+            producer_restarts,
             revoked_dropped,
             broker_outages,
             broker_reachable,

@@ -192,8 +192,8 @@ fn exactly_once_worker_started_before_its_broker_waits_for_it() {
 
 /// A broker that has already served other topics, a consumer group and transactions, as an
 /// operator's long-running broker has.
-fn broker_with_history() -> OwnBroker {
-    let broker = OwnBroker::start();
+fn broker_with_history(properties: &str) -> OwnBroker {
+    let broker = OwnBroker::start_with(properties);
     let topics = Topics::new("history", 2);
     let input = articles("history", 20);
     produce_articles(&topics.input, &input);
@@ -244,11 +244,26 @@ fn isolation(delivery: &str) -> &'static str {
 /// then every id must come out (once, exactly-once), nothing dead-lettered, the worker alive,
 /// and SIGTERM must end it with exit 0.
 fn upfront_input_through_crashes(delivery: &str, name: &str, count: usize, crashes: &[Crash]) -> Report {
-    let broker = broker_with_history();
+    upfront_input_through_crashes_on(Setup::default(), delivery, name, count, crashes)
+}
+
+/// What a scenario changes in the broker's and the worker's settings.
+#[derive(Default)]
+struct Setup {
+    /// Broker properties (`key=value` lines).
+    broker: &'static str,
+    /// Worker environment on top of [`upfront_env`].
+    worker: Vec<(&'static str, String)>,
+}
+
+fn upfront_input_through_crashes_on(setup: Setup, delivery: &str, name: &str, count: usize, crashes: &[Crash]) -> Report {
+    let broker = broker_with_history(setup.broker);
     let topics = Topics::new(name, 4);
     let input = articles(name, count);
     produce_articles(&topics.input, &input);
-    let mut worker = start(&topics, &upfront_env(delivery, name));
+    let mut env = upfront_env(delivery, name);
+    env.extend(setup.worker);
+    let mut worker = start(&topics, &env);
     let mut resumed = Instant::now();
     for (i, crash) in crashes.iter().enumerate() {
         let what = format!("{} events out before crash {} (worker log: {})", crash.after_out, i + 1, worker.log.display());
@@ -272,6 +287,9 @@ fn upfront_input_through_crashes(delivery: &str, name: &str, count: usize, crash
     let recovered = resumed.elapsed();
     wait_for("the worker ready again", LONG, || ready(&worker) == Some(true));
     assert!(!worker.log_text().contains("fatal error"), "no fatal error; log:\n{}", worker.log_text());
+    // how the worker got through (reported, not asserted: which side of the race with the
+    // coordinator a retry lands on varies)
+    let producer_replaced = worker.log_text().matches("the transactional producer failed; replaced").count();
     let log = worker.log.clone();
     let (status, sigterm_to_exit) = worker.terminate_timed();
     assert!(status.success(), "SIGTERM exits 0; log: {}", log.display());
@@ -289,7 +307,7 @@ fn upfront_input_through_crashes(delivery: &str, name: &str, count: usize, crash
     let report = Report { ids: ids.len(), expected: expected.len(), duplicates, dead_letters, recovered, sigterm_to_exit };
     let outages: Vec<String> = crashes.iter().map(|c| format!("{} s", c.down.as_secs())).collect();
     eprintln!(
-        "{delivery} {name}: {} articles up front, broker with history killed -9 {} time(s) (down {}): {}/{} ids, {} duplicates, {} dead letters; everything committed {:.1} s after the last restart; SIGTERM to exit {:.2} s",
+        "{delivery} {name}: {} articles up front, broker with history killed -9 {} time(s) (down {}): {}/{} ids, {} duplicates, {} dead letters; everything committed {:.1} s after the last restart; SIGTERM to exit {:.2} s; producer replaced {} time(s)",
         count,
         crashes.len(),
         outages.join(", "),
@@ -299,6 +317,7 @@ fn upfront_input_through_crashes(delivery: &str, name: &str, count: usize, crash
         report.dead_letters,
         report.recovered.as_secs_f64(),
         report.sigterm_to_exit.as_secs_f64(),
+        producer_replaced,
     );
     report
 }
@@ -333,6 +352,20 @@ fn at_least_once_recovers_from_three_broker_crashes_in_a_row() {
     upfront_input_through_crashes("at-least-once", "thrice-alo", 600, &three_crashes());
 }
 
+/// The broker stays down longer than the worker's transaction timeout (5 s), and its
+/// coordinator, back, aborts the transaction left open before the worker gets to (it checks
+/// for timed-out transactions every 200 ms here, every 10 s by default). Ending that
+/// transaction then fails fatally in librdkafka (the coordinator bumped the producer epoch):
+/// the worker must replace its producer, learn that the batch was not committed, and carry on.
+#[test]
+fn exactly_once_recovers_when_the_coordinator_aborted_its_transaction_during_an_outage() {
+    let setup = Setup {
+        broker: "transaction.abort.timed.out.transaction.cleanup.interval.ms=200",
+        worker: vec![("QUOTEWIRE_KAFKA_PRODUCER__TRANSACTION_TIMEOUT_MS", "5000".to_string())],
+    };
+    upfront_input_through_crashes_on(setup, "exactly-once", "txn-timeout-eos", 300, &[Crash { after_out: 50, down: OUTAGE }]);
+}
+
 /// The broker and the worker die together (a node lost); the broker comes back and a new
 /// worker (same group, same transactional id, as a restarted pod) starts right away, while the
 /// coordinators are still loading. Or: SIGTERM reaches the worker while the broker is down; it
@@ -350,7 +383,7 @@ enum FirstWorker {
 }
 
 fn successor_after_a_crash(delivery: &str, name: &str, first: FirstWorker) {
-    let broker = broker_with_history();
+    let broker = broker_with_history("");
     let topics = Topics::new(name, 4);
     let input = articles(name, 300);
     produce_articles(&topics.input, &input);

@@ -17,7 +17,10 @@
 # restart: halt, then resume: a rolling-upgrade style restart on the same data.
 #
 # Environment: KAFKA_PORT (default 9092), KAFKA_CONTROLLER_PORT (default 9093),
-#              KAFKA_HOME_DIR (default deploy/local/.kafka), KAFKA_HEAP (default 512m).
+#              KAFKA_HOME_DIR (default deploy/local/.kafka), KAFKA_HEAP (default 512m),
+#              KAFKA_EXTRA_PROPERTIES (read at start: broker properties, one key=value per
+#              line, appended to the generated server properties; e.g. a test's short
+#              transaction.abort.timed.out.transaction.cleanup.interval.ms).
 #
 # A secured listener beside the plaintext one (read at start):
 #   KAFKA_SASL_PORT=9094 deploy/local/kafka.sh start
@@ -110,6 +113,9 @@ group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=true
 log.retention.hours=24
 PROPS
+  if [[ -n "${KAFKA_EXTRA_PROPERTIES:-}" ]]; then
+    printf '%s\n' "$KAFKA_EXTRA_PROPERTIES" >>"$home/server-$port.properties"
+  fi
   if [[ -n "$sasl_port" ]]; then
     cat >>"$home/server-$port.properties" <<PROPS
 sasl.enabled.mechanisms=SCRAM-SHA-512

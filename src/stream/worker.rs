@@ -87,9 +87,9 @@ pub async fn run(
     let producer = publish::producer(config, link.clone()).map_err(WorkerError::Setup)?;
     let shared = publish::Shared { config: config.clone(), metrics: metrics.clone(), watch: watch.clone(), stop: stop.clone() };
     let publisher: Arc<dyn Publish> = match &fence {
-        None => Arc::new(AtLeastOnce::new(producer.clone(), consumer.clone(), tracker.clone(), shared)),
+        None => Arc::new(AtLeastOnce::new(producer, consumer.clone(), tracker.clone(), shared)),
         Some(fence) => {
-            let transactional = Transactional::new(producer.clone(), consumer.clone(), fence.clone(), rejoin.clone(), shared);
+            let transactional = Transactional::new(producer, consumer.clone(), fence.clone(), rejoin.clone(), link.clone(), shared);
             tokio::select! {
                 initialised = transactional.init(&link) => initialised?,
                 _ = &mut shutdown => {
@@ -234,7 +234,7 @@ pub async fn run(
         let left = budget.mul_f64(share).saturating_sub(stopping_since.elapsed()).max(Duration::from_millis(200));
         if gave_up { left.min(cap) } else { left }
     };
-    let _ = rdkafka::producer::Producer::flush(&producer, left(0.9, Duration::from_millis(200)));
+    publisher.flush(left(0.9, Duration::from_millis(200)));
     if let Some(e) = fatal {
         tracing::error!(error = %e, "worker stopping on a fatal error; undelivered records stay uncommitted");
         return Err(e);

@@ -46,22 +46,29 @@ pub struct OwnBroker {
     /// Port of the SASL_SSL listener, when there is one.
     pub sasl_port: Option<u16>,
     sasl_password: String,
+    /// Broker properties added to the script's (`KAFKA_EXTRA_PROPERTIES`).
+    extra_properties: String,
 }
 
 impl OwnBroker {
     /// Formats and starts a fresh broker and makes it this thread's broker.
     pub fn start() -> Self {
-        Self::launch(None, String::new())
+        Self::launch(None, String::new(), String::new())
+    }
+
+    /// Same, with broker `properties` (one `key=value` per line) added to the script's.
+    pub fn start_with(properties: &str) -> Self {
+        Self::launch(None, String::new(), properties.to_string())
     }
 
     /// Same, with a SASL_SSL listener (SCRAM-SHA-512 user `quotewire` with `password`, a
     /// throwaway CA) beside the plaintext one the helpers use.
     pub fn start_secured(password: &str) -> Self {
-        Self::launch(Some(free_port()), password.to_string())
+        Self::launch(Some(free_port()), password.to_string(), String::new())
     }
 
-    fn launch(sasl_port: Option<u16>, sasl_password: String) -> Self {
-        let broker = OwnBroker { port: free_port(), controller_port: free_port(), sasl_port, sasl_password };
+    fn launch(sasl_port: Option<u16>, sasl_password: String, extra_properties: String) -> Self {
+        let broker = OwnBroker { port: free_port(), controller_port: free_port(), sasl_port, sasl_password, extra_properties };
         broker.script("start");
         OWN_BROKER.with(|b| *b.borrow_mut() = Some(broker.address()));
         broker
@@ -105,7 +112,8 @@ impl OwnBroker {
         cmd.arg(repo_root().join("deploy/local/kafka.sh"))
             .arg(action)
             .env("KAFKA_PORT", self.port.to_string())
-            .env("KAFKA_CONTROLLER_PORT", self.controller_port.to_string());
+            .env("KAFKA_CONTROLLER_PORT", self.controller_port.to_string())
+            .env("KAFKA_EXTRA_PROPERTIES", &self.extra_properties);
         if let Some(sasl_port) = self.sasl_port {
             cmd.env("KAFKA_SASL_PORT", sasl_port.to_string()).env("KAFKA_SASL_PASSWORD", &self.sasl_password);
         }

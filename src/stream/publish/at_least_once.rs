@@ -6,6 +6,7 @@
 //! [`AtLeastOnce::store`]).
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use rdkafka::consumer::{CommitMode, Consumer};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
@@ -133,6 +134,10 @@ impl Publish for AtLeastOnce {
             Err(e) if e.rdkafka_error_code() == Some(RDKafkaErrorCode::NoOffset) => {}
             Err(e) => tracing::warn!(error = %e, "the last offset commit failed; the next owner may redo some records"),
         }
+    }
+
+    fn flush(&self, timeout: Duration) {
+        let _ = rdkafka::producer::Producer::flush(&self.producer, timeout);
     }
 
     fn awaits_commit(&self) -> bool {

@@ -51,6 +51,9 @@ pub trait Publish: Send + Sync {
     /// Everything fetched is published or abandoned: the last commit before leaving.
     fn close(&self) {}
 
+    /// Waits up to `timeout` for the producer's queued records before the worker exits.
+    fn flush(&self, timeout: Duration);
+
     /// Do processed records wait for a commit the strategy makes later (stall detection)?
     /// Records still in flight count anyway; this is for what is done but not committed.
     fn awaits_commit(&self) -> bool {

@@ -13,38 +13,53 @@
 //! metadata. Group metadata the coordinator keeps refusing (the member id died with a
 //! restarted broker) is not retried as it is: after [`STALE_ATTEMPTS`] such refusals in a row
 //! the poll loop is asked to rejoin the group ([`Rejoin`]), which revokes the partitions, so
-//! the batch is dropped and fetched again under the new membership. The bound is time
-//! (`kafka.retry_timeout_ms`); only a fenced or fatal producer, or a record that cannot be
-//! written even as a dead letter, stops the worker at once.
+//! the batch is dropped and fetched again under the new membership.
+//!
+//! A producer librdkafka declares fatally failed is replaced, unless another instance fenced
+//! it. A broker that comes back after an outage longer than `transaction.timeout.ms` has
+//! aborted the open transaction itself, and ending it then fails fatally ("invalid
+//! transactional state", or a fence by the coordinator's epoch bump): a new producer with the
+//! same transactional id is registered, which settles the old transaction, and the group's
+//! committed offsets tell whether the batch was committed before the failure; if not, it is
+//! tried again. The bound is time (`kafka.retry_timeout_ms`); only a fence by another
+//! instance, or a record that cannot be written even as a dead letter, stops the worker at
+//! once.
 //!
 //! Every blocking call has a short timeout ([`CALL_TIMEOUT`]) and every wait watches the
 //! shutdown flag, so a SIGTERM never waits long for a broker that is down: the open
 //! transaction is aborted and its batch left uncommitted for the next owner.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use rdkafka::consumer::Consumer;
-use rdkafka::error::KafkaError;
+use rdkafka::error::{KafkaError, RDKafkaError};
 use rdkafka::producer::Producer;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use rdkafka::types::RDKafkaErrorCode;
 
 use super::{Publish, PublishFuture, RetryBudget, Shared};
+use crate::config::Config;
 use crate::stream::batch::{is_permanent, send, BatchResult, Outcome, WorkerError};
 use crate::stream::consumer::{is_stale_group_metadata, Rejoin, WorkerConsumer};
-use crate::stream::kafka_log::KafkaProducer;
 use crate::stream::fence::Fence;
+use crate::stream::kafka_log::KafkaProducer;
 use crate::stream::link::BrokerLink;
 use crate::stream::offsets::TopicPartition;
+use crate::stream::sync::lock;
 
 /// Timeout of each blocking transaction call. Short, so that a shutdown is never stuck behind
 /// one for long; a call that times out is simply made again (a commit whose outcome is unknown
-/// is committed again, anything else aborts and retries the batch).
+/// is committed again, an abort is completed before anything else, anything else aborts and
+/// retries the batch).
 const CALL_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// Timeout of the abort made when a shutdown gives up on the open transaction.
 const ABORT_AT_SHUTDOWN: Duration = Duration::from_secs(1);
+
+/// librdkafka's default `transaction.timeout.ms`, used when the configuration leaves it out.
+const DEFAULT_TRANSACTION_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Refusals for stale group metadata in a row after which the consumer group is rejoined.
 /// The consumer usually notices a lost membership by itself on its next heartbeat, so the first
@@ -62,7 +77,8 @@ enum Failure {
     },
     /// The shutdown gave up on the batch: aborted, nothing of it committed.
     Stopped,
-    /// The producer is fenced or broken, or a record cannot be written at all.
+    /// Another instance took over the transactional id, a new producer cannot be made, or a
+    /// record cannot be written at all.
     Fatal(WorkerError),
 }
 
@@ -72,19 +88,57 @@ impl Failure {
     }
 }
 
+/// What the producer needs before the next transaction can begin. Each attempt first brings
+/// it to [`ProducerState::Ready`], one step per attempt, so every step gets the retry loop's
+/// backoff, shutdown checks and time budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProducerState {
+    /// Nothing: begin the next transaction.
+    Ready,
+    /// An abort timed out (the broker is down). librdkafka goes on with it, and any other
+    /// transactional call fails ("conflicting abort_transaction call in progress") until the
+    /// abort is called again and completes.
+    AbortUnfinished,
+    /// The producer hit a fatal error that no other instance caused: librdkafka refuses every
+    /// further call on it. It is replaced by a new one with the same transactional id.
+    Broken,
+    /// A replacement whose transactional id is not registered yet (`init_transactions`, which
+    /// also makes the coordinator settle the predecessor's open transaction).
+    Uninitialised,
+    /// A registered replacement: the batch may already be committed (the lost producer may
+    /// have failed after its commit reached the coordinator). The group's committed offsets
+    /// tell, now that the predecessor's transaction is settled.
+    Unverified,
+}
+
+/// The producer the transactions go through, and what it needs next.
+struct Slot {
+    producer: KafkaProducer,
+    state: ProducerState,
+    /// When the open transaction began (none between transactions).
+    open_since: Option<Instant>,
+}
+
 /// The exactly-once strategy.
 pub struct Transactional {
-    producer: KafkaProducer,
+    slot: Mutex<Slot>,
     consumer: Arc<WorkerConsumer>,
     fence: Arc<Fence>,
     rejoin: Arc<Rejoin>,
+    link: Arc<BrokerLink>,
     shared: Shared,
 }
 
 impl Transactional {
-    /// A strategy over a transactional `producer` (see [`Transactional::init`]).
-    pub fn new(producer: KafkaProducer, consumer: Arc<WorkerConsumer>, fence: Arc<Fence>, rejoin: Arc<Rejoin>, shared: Shared) -> Self {
-        Transactional { producer, consumer, fence, rejoin, shared }
+    /// A strategy over a transactional `producer` (see [`Transactional::init`]); replacements
+    /// are made from the configuration and report to `link`.
+    pub fn new(producer: KafkaProducer, consumer: Arc<WorkerConsumer>, fence: Arc<Fence>, rejoin: Arc<Rejoin>, link: Arc<BrokerLink>, shared: Shared) -> Self {
+        let slot = Mutex::new(Slot { producer, state: ProducerState::Ready, open_since: None });
+        Transactional { slot, consumer, fence, rejoin, link, shared }
+    }
+
+    fn producer(&self) -> KafkaProducer {
+        lock(&self.slot).producer.clone()
     }
 
     /// Registers the transactional id with its coordinator, which fences any earlier instance
@@ -94,7 +148,7 @@ impl Transactional {
         // no time limit: the worker waits for its broker, not ready, until shutdown
         let mut backoff = RetryBudget::new(Duration::MAX);
         loop {
-            let producer = self.producer.clone();
+            let producer = self.producer();
             // a short timeout per attempt, so a missing broker is reported (and retried) promptly
             let result = tokio::task::spawn_blocking(move || producer.init_transactions(Duration::from_secs(5)))
                 .await
@@ -138,7 +192,8 @@ impl Transactional {
                 if stop.requested() {
                     return Ok(Vec::new());
                 }
-                match self.try_transaction(&mut results, &runtime, &mut budget) {
+                let mut slot = lock(&self.slot);
+                match self.attempt(&mut slot, &mut results, &runtime, &mut budget) {
                     Ok(()) => {
                         metrics.transactions_committed.inc();
                         metrics.commits.inc();
@@ -164,7 +219,7 @@ impl Transactional {
                         if budget.attempts() == 0 {
                             tracing::warn!(error = %why, "transaction aborted; retrying the batch until it commits (one warning per stretch of failures)");
                         } else {
-                            tracing::debug!(attempt = budget.attempts() + 1, error = %why, "transaction aborted again");
+                            tracing::debug!(attempt = budget.attempts() + 1, error = %why, producer = ?slot.state, "transaction aborted again");
                         }
                         budget.next_wait(&why)?
                     }
@@ -175,30 +230,92 @@ impl Transactional {
         }
     }
 
-    fn try_transaction(&self, results: &mut BatchResult, runtime: &tokio::runtime::Handle, budget: &mut RetryBudget) -> Result<(), Failure> {
-        let (producer, config, stop) = (&self.producer, &self.shared.config, &self.shared.stop);
-        producer.begin_transaction().map_err(|e| classify(producer, e))?;
-        let deliveries: Vec<_> = results.iter().map(|(f, outcome)| send(producer, config, f, outcome)).collect();
+    /// One attempt: the producer's next step towards ready if it needs one, else the batch's
+    /// transaction.
+    fn attempt(&self, slot: &mut Slot, results: &mut BatchResult, runtime: &tokio::runtime::Handle, budget: &mut RetryBudget) -> Result<(), Failure> {
+        match slot.state {
+            ProducerState::Ready => self.try_transaction(slot, results, runtime, budget),
+            ProducerState::AbortUnfinished => Err(slot.abort("completing an abort that timed out".into(), &self.shared.config)),
+            ProducerState::Broken => Err(self.replace(slot)),
+            ProducerState::Uninitialised => Err(slot.register()),
+            ProducerState::Unverified => self.verify(slot, results),
+        }
+    }
+
+    /// Replaces a producer librdkafka gave up on (a fatal error another instance did not
+    /// cause, such as a coordinator that lost the transaction in a broker restart).
+    fn replace(&self, slot: &mut Slot) -> Failure {
+        match super::producer(&self.shared.config, self.link.clone()) {
+            Ok(producer) => {
+                // the old instance is destroyed here, its queues purged (nothing of the
+                // transaction it had open is visible or committed)
+                slot.producer = producer;
+                slot.state = ProducerState::Uninitialised;
+                slot.open_since = None;
+                self.shared.metrics.producer_restarts.inc();
+                tracing::warn!("the transactional producer failed; replaced by a new one with the same transactional id (the batch is tried again)");
+                Failure::retry("transactional producer replaced".into())
+            }
+            Err(e) => Failure::Fatal(WorkerError::Transaction(format!("replacing the failed transactional producer: {e}"))),
+        }
+    }
+
+    /// After a replacement: was the batch committed by the lost producer? Its transaction is
+    /// settled (registering the new producer made the coordinator end it), so the group's
+    /// committed offsets say. All of the batch or none of it is committed (one transaction).
+    fn verify(&self, slot: &mut Slot, results: &BatchResult) -> Result<(), Failure> {
+        let wanted = next_offsets(results);
+        let mut asked = TopicPartitionList::new();
+        for element in wanted.elements() {
+            let _ = asked.add_partition(element.topic(), element.partition());
+        }
+        let committed = self.consumer.committed_offsets(asked, CALL_TIMEOUT).map_err(|e| Failure::retry(format!("reading committed offsets after replacing the producer: {e}")))?;
+        slot.state = ProducerState::Ready;
+        let done = wanted.elements().iter().all(|want| {
+            let got = committed.find_partition(want.topic(), want.partition()).map(|e| e.offset());
+            matches!((got, want.offset()), (Some(Offset::Offset(got)), Offset::Offset(want)) if got >= want)
+        });
+        if done {
+            tracing::info!(records = results.len(), "the failed producer had committed the batch before failing; not committed again");
+            return Ok(());
+        }
+        Err(Failure::retry("the failed producer had not committed the batch; trying it again".into()))
+    }
+
+    fn try_transaction(&self, slot: &mut Slot, results: &mut BatchResult, runtime: &tokio::runtime::Handle, budget: &mut RetryBudget) -> Result<(), Failure> {
+        let (config, stop) = (&self.shared.config, &self.shared.stop);
+        let producer = slot.producer.clone();
+        producer.begin_transaction().map_err(|e| slot.classify(e, config))?;
+        slot.open_since = Some(Instant::now());
+        let deliveries: Vec<_> = results.iter().map(|(f, outcome)| send(&producer, config, f, outcome)).collect();
         let mut undelivered = Vec::new();
         for (i, delivery) in deliveries.into_iter().enumerate() {
             match runtime.block_on(stop.unless_stopped(delivery)) {
                 Some(Ok(_)) => {}
                 Some(Err(e)) => undelivered.push((i, e)),
-                None => return Err(abort_at_shutdown(producer)),
+                None => return Err(slot.abort_at_shutdown()),
             }
         }
         if !undelivered.is_empty() {
-            let _ = producer.abort_transaction(CALL_TIMEOUT);
-            return Err(dead_letter_unwritable(results, undelivered));
+            let failure = dead_letter_unwritable(results, undelivered);
+            return Err(match slot.abort(String::new(), config) {
+                Failure::Retry { .. } | Failure::Stopped => failure,
+                fatal => fatal,
+            });
         }
         if stop.requested() {
-            return Err(abort_at_shutdown(producer));
+            return Err(slot.abort_at_shutdown());
         }
-        let metadata = self.consumer.group_metadata().ok_or_else(|| abort(producer, "no consumer group metadata yet".into()))?;
-        producer.send_offsets_to_transaction(&next_offsets(results), &metadata, CALL_TIMEOUT).map_err(|e| classify(producer, e))?;
+        let Some(metadata) = self.consumer.group_metadata() else {
+            return Err(slot.abort("no consumer group metadata yet".into(), config));
+        };
+        producer.send_offsets_to_transaction(&next_offsets(results), &metadata, CALL_TIMEOUT).map_err(|e| slot.classify(e, config))?;
         loop {
             match producer.commit_transaction(CALL_TIMEOUT) {
-                Ok(()) => return Ok(()),
+                Ok(()) => {
+                    slot.open_since = None;
+                    return Ok(());
+                }
                 // the outcome is unknown (timed out): only committing again may settle it; at
                 // shutdown it is left unsettled: the transaction then commits or aborts as a
                 // whole (the broker ends it; a successor with this transactional id aborts it)
@@ -209,10 +326,111 @@ impl Transactional {
                         return Err(Failure::Stopped);
                     }
                 }
-                Err(e) => return Err(classify(producer, e)),
+                Err(e) => return Err(slot.classify(e, config)),
             }
         }
     }
+}
+
+impl Slot {
+    /// After a failed call: aborts the transaction and tells a retry (a refusal of stale
+    /// group metadata apart) from a fatal state.
+    fn classify(&mut self, error: KafkaError, config: &Config) -> Failure {
+        if let KafkaError::Transaction(e) = &error {
+            if e.is_fatal() {
+                return self.fatal(e, error.to_string(), config);
+            }
+        }
+        let stale_group = error.rdkafka_error_code().is_some_and(is_stale_group_metadata);
+        match self.abort(error.to_string(), config) {
+            Failure::Retry { why, .. } => Failure::Retry { why, stale_group },
+            other => other,
+        }
+    }
+
+    /// Aborts the open transaction. An abort that times out is left for the next attempt to
+    /// complete; one that finds no transaction open leaves the producer ready.
+    fn abort(&mut self, why: String, config: &Config) -> Failure {
+        match self.producer.abort_transaction(CALL_TIMEOUT) {
+            Ok(()) => {
+                self.state = ProducerState::Ready;
+                self.open_since = None;
+                Failure::retry(why)
+            }
+            Err(KafkaError::Transaction(e)) if e.is_fatal() => {
+                let what = if why.is_empty() { format!("abort: {e}") } else { format!("{why}; abort: {e}") };
+                self.fatal(&e, what, config)
+            }
+            // no transaction open (a begin that failed): nothing to complete
+            Err(KafkaError::Transaction(e)) if e.code() == RDKafkaErrorCode::State => {
+                self.state = ProducerState::Ready;
+                self.open_since = None;
+                Failure::retry(why)
+            }
+            Err(e) => {
+                self.state = ProducerState::AbortUnfinished;
+                Failure::retry(if why.is_empty() { format!("abort: {e}") } else { why })
+            }
+        }
+    }
+
+    /// A fatal error: the worker stops if another instance took over the transactional id;
+    /// otherwise the producer is replaced and the batch retried.
+    fn fatal(&mut self, error: &RDKafkaError, why: String, config: &Config) -> Failure {
+        let open_for = self.open_since.map(|since| since.elapsed());
+        if is_fenced(error.code()) && !outlived_its_timeout(open_for, transaction_timeout(config)) {
+            return Failure::Fatal(WorkerError::Transaction(format!("{why} (another instance uses transactional id {})", config.kafka.effective_transactional_id())));
+        }
+        self.state = ProducerState::Broken;
+        Failure::retry(why)
+    }
+
+    /// Registers a replacement's transactional id (one short try per attempt).
+    fn register(&mut self) -> Failure {
+        match self.producer.init_transactions(CALL_TIMEOUT) {
+            Ok(()) => {
+                self.state = ProducerState::Unverified;
+                Failure::retry("transactional producer replaced and registered".into())
+            }
+            Err(KafkaError::Transaction(e)) if e.is_fatal() => Failure::Fatal(WorkerError::Transaction(format!("init_transactions of the replacement producer: {e}"))),
+            Err(e) => Failure::retry(format!("init_transactions of the replacement producer: {e}")),
+        }
+    }
+
+    /// The shutdown gave up while the transaction is open: abort it (briefly: the broker may be
+    /// down, and then the transaction times out there or the next instance with this
+    /// transactional id aborts it).
+    fn abort_at_shutdown(&mut self) -> Failure {
+        if let Err(e) = self.producer.abort_transaction(ABORT_AT_SHUTDOWN) {
+            tracing::debug!(error = %e, "abort at shutdown did not complete; the broker ends the transaction");
+        }
+        Failure::Stopped
+    }
+}
+
+/// Errors saying that a newer producer epoch exists for the transactional id.
+fn is_fenced(code: RDKafkaErrorCode) -> bool {
+    matches!(code, RDKafkaErrorCode::Fenced | RDKafkaErrorCode::ProducerFenced | RDKafkaErrorCode::InvalidProducerEpoch)
+}
+
+/// A transaction open longer than `transaction.timeout.ms` may have been aborted by its
+/// coordinator, which then bumps the producer epoch: the fence is the coordinator's own, not
+/// another instance's (typically after an outage longer than the timeout).
+fn outlived_its_timeout(open_for: Option<Duration>, timeout: Duration) -> bool {
+    open_for.is_some_and(|open_for| open_for >= timeout)
+}
+
+/// The producer's `transaction.timeout.ms` (pass-through configuration or librdkafka's default).
+fn transaction_timeout(config: &Config) -> Duration {
+    let k = &config.kafka;
+    let key = "transaction.timeout.ms";
+    // the producer's own properties override the shared ones, as when the producer is made
+    k.producer
+        .get(key)
+        .or_else(|| k.client.get(key))
+        .and_then(|value| value.parse::<u64>().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(DEFAULT_TRANSACTION_TIMEOUT)
 }
 
 impl Publish for Transactional {
@@ -220,6 +438,14 @@ impl Publish for Transactional {
         Box::pin(async move {
             tokio::task::spawn_blocking(move || self.commit_batch(batch)).await.map_err(|e| WorkerError::Stage(format!("transaction task: {e}")))?
         })
+    }
+
+    /// Transactions flush themselves on commit; this only waits for stray records, and never
+    /// behind a transaction call still in progress (a shutdown that gave up must not wait).
+    fn flush(&self, timeout: Duration) {
+        if let Ok(slot) = self.slot.try_lock() {
+            let _ = slot.producer.flush(timeout);
+        }
     }
 }
 
@@ -259,40 +485,6 @@ fn dead_letter_unwritable(results: &mut BatchResult, undelivered: Vec<(usize, Ka
     Failure::retry(summary)
 }
 
-/// Aborts the transaction after an error, telling a retry from a fatal state, and a refusal
-/// of stale group metadata from other retries.
-fn classify(producer: &KafkaProducer, error: KafkaError) -> Failure {
-    if let KafkaError::Transaction(e) = &error {
-        if e.is_fatal() {
-            return Failure::Fatal(WorkerError::Transaction(error.to_string()));
-        }
-    }
-    let stale_group = error.rdkafka_error_code().is_some_and(is_stale_group_metadata);
-    match abort(producer, error.to_string()) {
-        Failure::Retry { why, .. } => Failure::Retry { why, stale_group },
-        other => other,
-    }
-}
-
-fn abort(producer: &KafkaProducer, why: String) -> Failure {
-    match producer.abort_transaction(CALL_TIMEOUT) {
-        Ok(()) => Failure::retry(why),
-        Err(KafkaError::Transaction(e)) if e.is_fatal() => Failure::Fatal(WorkerError::Transaction(format!("{why}; abort: {e}"))),
-        // "no transaction in progress" and transient abort errors: the next begin tells
-        Err(_) => Failure::retry(why),
-    }
-}
-
-/// The shutdown gave up while the transaction is open: abort it (briefly: the broker may be
-/// down, and then the transaction times out there or the next instance with this
-/// transactional id aborts it).
-fn abort_at_shutdown(producer: &KafkaProducer) -> Failure {
-    if let Err(e) = producer.abort_transaction(ABORT_AT_SHUTDOWN) {
-        tracing::debug!(error = %e, "abort at shutdown did not complete; the broker ends the transaction");
-    }
-    Failure::Stopped
-}
-
 #[cfg(test)]
 mod tests {
     use rdkafka::error::RDKafkaErrorCode;
@@ -302,6 +494,24 @@ mod tests {
 
     fn event() -> Outcome {
         Outcome::Event { key: "k".into(), json: b"{}".to_vec() }
+    }
+
+    #[test]
+    fn a_fence_is_another_instances_unless_the_transaction_outlived_its_timeout() {
+        let timeout = Duration::from_secs(5);
+        assert!(is_fenced(RDKafkaErrorCode::Fenced) && is_fenced(RDKafkaErrorCode::ProducerFenced) && is_fenced(RDKafkaErrorCode::InvalidProducerEpoch));
+        assert!(!is_fenced(RDKafkaErrorCode::InvalidTransactionalState), "invalid state: the producer is replaced");
+        assert!(outlived_its_timeout(Some(Duration::from_secs(20)), timeout), "open through a long outage: the coordinator aborted it");
+        assert!(!outlived_its_timeout(Some(Duration::from_secs(1)), timeout), "a fresh transaction fenced: another instance");
+        assert!(!outlived_its_timeout(None, timeout), "no transaction open: another instance");
+    }
+
+    #[test]
+    fn the_transaction_timeout_is_the_configured_one_or_librdkafkas_default() {
+        let mut config = Config::default();
+        assert_eq!(transaction_timeout(&config), Duration::from_secs(60));
+        config.kafka.producer.insert("transaction.timeout.ms".into(), "5000".into());
+        assert_eq!(transaction_timeout(&config), Duration::from_secs(5));
     }
 
     #[test]
