@@ -910,3 +910,14 @@ fn a_photo_credit_is_never_the_speaker() {
     let a = analyse(text, &[("Harbour Steel", "ORG"), ("WIRE/Tom Keane", "ORG")]);
     assert_eq!(quote(&a, "plant will close").1, "Harbour Steel");
 }
+
+#[test]
+fn a_quote_opened_straight_and_closed_curly_is_one_quote_with_its_own_speaker() {
+    let text = "The council backed the new bridge on Tuesday.\n\n\"The river crossing will halve the commute for thousands,” said Tomas Berg, a spokesman for the Harbour Alliance. \"Work starts in spring and ends within two years.\"\n\nOpponents said the cost was too high.";
+    let a = analyse(text, &[("Tomas Berg", "PER"), ("Harbour Alliance", "ORG")]);
+    assert_offsets(text, &a);
+    let (q, s) = quote_and_speaker(&a, "halve the commute");
+    assert!(!q.text.contains("said Tomas Berg"), "the curly mark closes the straight one: {:?}", q.text);
+    assert_eq!(s.name, "Tomas Berg");
+    assert_eq!(quote(&a, "Work starts in spring").1, "Tomas Berg");
+}

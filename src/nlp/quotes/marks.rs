@@ -66,8 +66,10 @@ fn width_at(chars: &[char], i: usize) -> usize {
 /// The closing mark that matches an opening one, if `c` can open a quote.
 fn closer_of(c: char) -> Option<&'static [char]> {
     Some(match c {
-        '“' => &['”', '“'],
-        '"' => &['"'],
+        // a quote opened in one double-mark style and closed in the other (`"…”`, `“…"`) is
+        // one quote: copy desks mix the two when straight and curly text are joined
+        '“' => &['”', '“', '"'],
+        '"' => &['"', '”'],
         DOUBLE_APOSTROPHE => &[DOUBLE_APOSTROPHE],
         '«' => &['»'],
         '„' => &['“', '”'],
@@ -206,6 +208,15 @@ mod tests {
         assert_eq!(contents("''It's anti-reform. She's layering it on,'' Ms. Vane said."), ["It's anti-reform. She's layering it on,"]);
         assert_eq!(contents("He called it ''smart'' and ''It won't last the year,'' he said."), ["smart", "It won't last the year,"]);
         assert!(contents("The runners' and the walkers' '' results").is_empty());
+    }
+
+    #[test]
+    fn a_quote_may_open_and_close_in_different_double_mark_styles() {
+        let text = "\"We will build it,” said Ann Lee, a spokeswoman. \"It opens next year.\"";
+        assert_eq!(contents(text), ["We will build it,", "It opens next year."]);
+        assert_eq!(contents("“We will build it,\" she said."), ["We will build it,"]);
+        // a curly pair inside a straight quote is still nested
+        assert_eq!(contents("\"They called it “the plan” then,\" he said."), ["They called it “the plan” then,"]);
     }
 
     #[test]

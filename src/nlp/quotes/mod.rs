@@ -26,7 +26,7 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// Version of the rule set, reported in `event.pipeline.quotes` (2: the attribution head's
 /// quotes beside the rules', with the two-head model as the default; 3: wire conventions,
 /// organisations described by their trade, no outlet names).
-pub const RULES_VERSION: &str = "quotes-rules-3";
+pub const RULES_VERSION: &str = "quotes-rules-4";
 
 /// Quotes of an article and the clusters their speakers belong to.
 #[derive(Debug, Clone, Default, PartialEq)]
