@@ -921,3 +921,12 @@ fn a_quote_opened_straight_and_closed_curly_is_one_quote_with_its_own_speaker() 
     assert_eq!(s.name, "Tomas Berg");
     assert_eq!(quote(&a, "Work starts in spring").1, "Tomas Berg");
 }
+
+#[test]
+fn a_given_name_alone_is_the_person_of_the_article_so_named() {
+    let text = "Marta Olsen opened the new library on Saturday.\n\n\"Every child in this town deserves a quiet place to read,\" Marta said.\n\nThomas Frank and Frank Lowe disagreed.\n\n\"We cannot pay for it next year,\" Frank said.";
+    let a = analyse(text, &[("Marta Olsen", "PER"), ("Marta", "PER"), ("Thomas Frank", "PER"), ("Frank Lowe", "PER"), ("Frank", "PER")]);
+    assert_eq!(quote(&a, "quiet place to read").1, "Marta Olsen");
+    // "Frank" is one person's surname and another's given name: not guessed from the given name
+    assert_ne!(quote(&a, "cannot pay for it").1, "Frank Lowe");
+}

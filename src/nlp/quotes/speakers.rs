@@ -811,7 +811,7 @@ impl Clusters {
         let key = name_key(doc, start, end);
         let (char_start, char_end) = doc.char_span(start, end);
         let span = TextSpan { text: doc.span_text(start, end), start: char_start, end: char_end };
-        let found = self.all.iter().position(|c| c.label == label && same_referent(&c.key, &key));
+        let found = self.all.iter().position(|c| c.label == label && same_referent(&c.key, &key)).or_else(|| self.first_name_of(&key, label));
         let id = match found {
             Some(id) => id,
             None => {
@@ -847,6 +847,21 @@ impl Clusters {
             }
         }
         id
+    }
+
+    /// "Hillary" after "Hillary Clinton": a person's given name alone refers to the one person
+    /// of the article so named, unless it is also someone's surname ("Frank" beside "Thomas
+    /// Frank" and "Frank Lowe" stays apart).
+    fn first_name_of(&self, key: &[String], label: &str) -> Option<usize> {
+        let [word] = key else { return None };
+        if label != "PER" || self.all.iter().any(|c| c.key.last() == Some(word)) {
+            return None;
+        }
+        let mut named = self.all.iter().enumerate().filter(|(_, c)| c.label == "PER" && c.key.len() >= 2 && c.key.first() == Some(word));
+        match (named.next(), named.next()) {
+            (Some((id, _)), None) => Some(id),
+            _ => None,
+        }
     }
 
     /// "his Russian counterpart Sergey Lavrov": a counterpart holds the same office as the
