@@ -930,3 +930,17 @@ fn a_given_name_alone_is_the_person_of_the_article_so_named() {
     // "Frank" is one person's surname and another's given name: not guessed from the given name
     assert_ne!(quote(&a, "cannot pay for it").1, "Frank Lowe");
 }
+
+#[test]
+fn a_given_name_met_before_the_full_name_is_that_person() {
+    let text = "The mayor stayed home, but his wife, Ines, spoke at the rally.\n\n\"We will keep the clinic open,\" she said.\n\nLater Ines Duarte met the nurses.";
+    let a = analyse(text, &[("Ines", "PER"), ("Ines Duarte", "PER")]);
+    assert_eq!(quote(&a, "keep the clinic open").1, "Ines Duarte");
+}
+
+#[test]
+fn a_capitalised_conjunction_opening_a_sentence_is_no_speaker() {
+    let text = "The union met the owners on Monday. Whenever asked about wages, they changed the subject to how the new shifts would work.";
+    let a = analyse(text, &[]);
+    assert!(a.quotes.iter().all(|q| q.speaker.as_ref().is_none_or(|s| s.name != "Whenever")), "{:#?}", a.quotes);
+}

@@ -547,7 +547,10 @@ pub fn is_function_word(w: &str) -> bool {
     matches!(w, "the" | "a" | "an" | "in" | "on" | "at" | "to" | "by" | "of" | "from" | "with" | "into" | "about" | "against" | "without" | "through" | "but" | "and" | "this" | "that" | "it" | "as" | "for" | "if" | "when" | "while" | "after" | "before" | "then" | "so" | "yet" | "there" | "here" | "what" | "we" | "i" | "they" | "you" | "he" | "she" | "our" | "my" | "no" | "yes" | "not" | "today" | "now" | "asked" | "still"
         | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "january" | "february"
         | "march" | "april" | "june" | "july" | "august" | "september" | "october" | "november" | "december"
-        | "tonight" | "yesterday" | "tomorrow" | "meanwhile" | "however" | "also" | "later" | "earlier")
+        | "tonight" | "yesterday" | "tomorrow" | "meanwhile" | "however" | "also" | "later" | "earlier"
+        // subordinating conjunctions and sentence adverbs that open a sentence capitalised
+        | "whenever" | "wherever" | "whatever" | "although" | "though" | "because" | "since" | "unless" | "until" | "whether"
+        | "despite" | "instead" | "perhaps" | "indeed" | "overall" | "once")
 }
 
 /// Country name to nationality, for appositions like "Russia's foreign minister".
@@ -649,6 +652,7 @@ impl Clusters {
                 clusters.add_name(doc, *start, *end, label);
             }
         }
+        clusters.merge_given_names();
         clusters.inherit_counterpart_roles(doc);
         clusters.infer_genders(doc);
         clusters.find_subjects(doc);
@@ -847,6 +851,41 @@ impl Clusters {
             }
         }
         id
+    }
+
+    /// "his wife, Jane, ..." before "Jane Sanders": a given name met before the full name
+    /// joins the full name's cluster, on the terms of [`Clusters::first_name_of`].
+    fn merge_given_names(&mut self) {
+        let mut i = 0;
+        while i < self.all.len() {
+            let target = match self.all[i].key.as_slice() {
+                [word] if self.all[i].label == "PER" && !self.all.iter().enumerate().any(|(j, c)| j != i && c.key.last() == Some(word)) => {
+                    let mut named = self.all.iter().enumerate().filter(|(_, c)| c.label == "PER" && c.key.len() >= 2 && c.key.first() == Some(word));
+                    match (named.next(), named.next()) {
+                        (Some((j, _)), None) => Some(j),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            let Some(j) = target else {
+                i += 1;
+                continue;
+            };
+            let given = self.all.remove(i);
+            let full = &mut self.all[if j > i { j - 1 } else { j }];
+            full.mentions.extend(given.mentions);
+            full.mentions.sort_by_key(|m| m.start);
+            for t in given.titles {
+                if !full.titles.contains(&t) {
+                    full.titles.push(t);
+                }
+            }
+            for (r, w) in given.roles {
+                full.roles.entry(r).or_insert(w);
+            }
+            full.last_salient = full.last_salient.min(given.last_salient);
+        }
     }
 
     /// "Hillary" after "Hillary Clinton": a person's given name alone refers to the one person
