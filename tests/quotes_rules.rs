@@ -944,12 +944,3 @@ fn a_capitalised_conjunction_opening_a_sentence_is_no_speaker() {
     let a = analyse(text, &[]);
     assert!(a.quotes.iter().all(|q| q.speaker.as_ref().is_none_or(|s| s.name != "Whenever")), "{:#?}", a.quotes);
 }
-
-#[test]
-fn a_person_described_by_a_trade_before_the_name_is_the_speaker() {
-    for (description, name) in [("Harbour Party boss", "Lena Fisk"), ("former Lindqvist speechwriter", "Omar Haddad"), ("Oakridge lobbyist", "Jean Moreau")] {
-        let text = format!("The vote was close.\n\n\"Nobody expected the turnout we saw tonight,\" said {description} {name}.");
-        let a = analyse(&text, &[(name, "PER"), ("Harbour Party", "ORG"), ("Lindqvist", "PER"), ("Oakridge", "GPE")]);
-        assert_eq!(quote(&a, "Nobody expected").1, name, "{description}");
-    }
-}

@@ -59,8 +59,6 @@ const DESCRIPTORS: &[&str] = &[
     "teacher", "nurse", "actor", "actress", "singer", "comedian", "columnist", "commentator", "correspondent", "writer",
     "blogger", "historian", "economist", "survivor", "del.", "del", "fellow", "organizer", "organiser", "protester",
     "ally", "moderator", "constituent", "operative", "surrogate", "confidant", "friend", "consultant", "pundit",
-    "boss", "speechwriter", "co-founder", "donor", "journalist", "producer", "entrepreneur", "investor", "banker", "trader",
-    "lobbyist", "fundraiser", "pastor", "priest", "physician", "surgeon", "campaigner", "volunteer", "staffer", "contractor",
 ];
 
 /// A word that can stand for a person: a role ("senator"), a descriptor ("widow") or a person
