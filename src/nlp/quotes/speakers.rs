@@ -859,13 +859,7 @@ impl Clusters {
         let mut i = 0;
         while i < self.all.len() {
             let target = match self.all[i].key.as_slice() {
-                [word] if self.all[i].label == "PER" && !self.all.iter().enumerate().any(|(j, c)| j != i && c.key.last() == Some(word)) => {
-                    let mut named = self.all.iter().enumerate().filter(|(_, c)| c.label == "PER" && c.key.len() >= 2 && c.key.first() == Some(word));
-                    match (named.next(), named.next()) {
-                        (Some((j, _)), None) => Some(j),
-                        _ => None,
-                    }
-                }
+                [word] if self.all[i].label == "PER" => self.full_name_starting_with(word, Some(i)),
                 _ => None,
             };
             let Some(j) = target else {
@@ -892,8 +886,16 @@ impl Clusters {
     /// of the article so named, unless it is also someone's surname ("Frank" beside "Thomas
     /// Frank" and "Frank Lowe" stays apart).
     fn first_name_of(&self, key: &[String], label: &str) -> Option<usize> {
-        let [word] = key else { return None };
-        if label != "PER" || self.all.iter().any(|c| c.key.last() == Some(word)) {
+        match key {
+            [word] if label == "PER" => self.full_name_starting_with(word, None),
+            _ => None,
+        }
+    }
+
+    /// The one person cluster whose full name starts with `word`, if no cluster but `except`
+    /// has `word` as its last name word and no other full name starts with it.
+    fn full_name_starting_with(&self, word: &String, except: Option<usize>) -> Option<usize> {
+        if self.all.iter().enumerate().any(|(j, c)| Some(j) != except && c.key.last() == Some(word)) {
             return None;
         }
         let mut named = self.all.iter().enumerate().filter(|(_, c)| c.label == "PER" && c.key.len() >= 2 && c.key.first() == Some(word));

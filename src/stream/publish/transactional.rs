@@ -353,8 +353,7 @@ impl Slot {
     fn abort(&mut self, why: String, config: &Config) -> Failure {
         match self.producer.abort_transaction(CALL_TIMEOUT) {
             Ok(()) => {
-                self.state = ProducerState::Ready;
-                self.open_since = None;
+                self.settled();
                 Failure::retry(why)
             }
             Err(KafkaError::Transaction(e)) if e.is_fatal() => {
@@ -363,8 +362,7 @@ impl Slot {
             }
             // no transaction open (a begin that failed): nothing to complete
             Err(KafkaError::Transaction(e)) if e.code() == RDKafkaErrorCode::State => {
-                self.state = ProducerState::Ready;
-                self.open_since = None;
+                self.settled();
                 Failure::retry(why)
             }
             Err(e) => {
@@ -372,6 +370,12 @@ impl Slot {
                 Failure::retry(if why.is_empty() { format!("abort: {e}") } else { why })
             }
         }
+    }
+
+    /// No transaction open any more: ready for the next.
+    fn settled(&mut self) {
+        self.state = ProducerState::Ready;
+        self.open_since = None;
     }
 
     /// A fatal error: the worker stops if another instance took over the transactional id;
