@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_twohead import attribution_tags, char_roles, conll_words, tag_spans  # noqa: E402
+from train_twohead import attribution_tags, char_roles, conll_words, sentence_ends, tag_spans  # noqa: E402
 
 
 def word_offsets(text):
@@ -67,3 +67,32 @@ def test_words_are_cut_as_the_rust_side_cuts_them():
     assert [text[s:e] for s, e in conll_words(text)] == [
         "in", "Central", "Asia", ",", "Ukraine", ".", "«", "Today", "(", "Reuters", ")", "NUR-SULTAN", ".",
         "the", "U.S.", "and", "J.", "Smith", "Russia", "'s", "view", ",", "is", "n't", "it", "?"]
+
+
+def test_sentences_end_where_the_served_windows_end():
+    text = 'Mr. Pell left. "We stay," she said!\nThen 40 people came. e.g. this. Dr. Ona Pell spoke'
+    offsets = conll_words(text)
+    ends = [text[offsets[i][0]:offsets[i][1]] + "|" + text[offsets[i + 1][0]:offsets[i + 1][1]] for i in sentence_ends(text, offsets)]
+    # a break before a quote mark, at a line break and before a capital; none after a title's dot
+    # ("Mr.", "Dr.") or before a lower-case word
+    assert ends == ['.|"', "!|Then", ".|Dr"]
+
+
+def test_weights_read_back_from_a_quantized_export_match_the_model(tmp_path):
+    import json
+    import torch
+    from onnx_weights import state_from_onnx
+    from train_ner import export_onnx, quantize
+    from train_twohead import OUTPUTS, TwoHead
+
+    cfg = {"hidden_size": 32, "num_attention_heads": 4, "intermediate_size": 64, "num_hidden_layers": 2,
+           "vocab_size": 100, "max_position_embeddings": 64}
+    torch.manual_seed(0)
+    model = TwoHead(cfg)
+    export_onnx(model, tmp_path / "fp32.onnx", OUTPUTS)
+    quantize(tmp_path / "fp32.onnx", tmp_path / "int8.onnx")
+    for path, tolerance in ((tmp_path / "fp32.onnx", 1e-6), (tmp_path / "int8.onnx", 0.05)):
+        back = state_from_onnx(path, TwoHead(cfg).state_dict())
+        for name, value in model.state_dict().items():
+            scale = value.abs().max().item() or 1.0
+            assert (back[name] - value).abs().max().item() <= tolerance * scale, (path.name, name)

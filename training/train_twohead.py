@@ -178,7 +178,7 @@ def encode_article(tokenizer, text: str, attributions):
             w += 1
         casing.append(classes[w] if w < len(words) and words[w][0] <= start else 0)
     labels = attribution_tags(enc.offsets, char_roles(len(text), attributions))
-    return {"ids": list(enc.ids), "casing": casing, "labels": labels, "offsets": list(enc.offsets)}
+    return {"ids": list(enc.ids), "casing": casing, "labels": labels, "offsets": list(enc.offsets), "text": text}
 
 
 def read_polnear(split: Path, tokenizer, limit=0):
@@ -190,10 +190,52 @@ def read_polnear(split: Path, tokenizer, limit=0):
     return articles
 
 
-def polnear_windows(articles, rng=None):
-    """(ids, casing, ner labels, attribution labels) windows; random offset when rng is given."""
+TITLES = {"Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Maj", "Sgt", "Capt", "Cmdr",
+          "Adm", "Rev", "Hon", "St", "Mt", "Ft"}
+
+
+def sentence_ends(text: str, offsets):
+    """Token indices after which a sentence ends, as `sentence_break` in src/nlp/ner/model.rs
+    (a line break, or `.`/`!`/`?`/`…` before a capital, digit, quote or parenthesis; not the dot of
+    a title such as "Mr.")."""
+    ends = []
+    for i in range(len(offsets) - 1):
+        (s, e), (ns, ne) = offsets[i], offsets[i + 1]
+        if "\n" in text[e:ns]:
+            ends.append(i)
+            continue
+        word = text[s:e]
+        if word not in (".", "!", "?", "…"):
+            continue
+        if word == "." and i > 0 and offsets[i - 1][1] == s and text[offsets[i - 1][0]:s] in TITLES:
+            continue
+        first = text[ns:ns + 1]
+        if first and (first.isupper() or first.isdigit() or first in "«“\"„‘("):
+            ends.append(i)
+    return ends
+
+
+def sentence_windows(a):
+    """One window per sentence of an article (how `windows: "sentences"` serves the model);
+    sentences longer than a window are cut."""
+    out, start = [], 0
+    for end in sentence_ends(a["text"], a["offsets"]) + [len(a["ids"]) - 1]:
+        for s in range(start, end + 1, CONTENT):
+            e = min(end + 1, s + CONTENT)
+            out.append(window(a["ids"][s:e], a["casing"][s:e], [-100] * (e - s), a["labels"][s:e]))
+        start = end + 1
+    return out
+
+
+def polnear_windows(articles, rng=None, sentence_share=0.0):
+    """(ids, casing, ner labels, attribution labels) windows; random offset when rng is given;
+    with `sentence_share`, that share of the articles is cut into one window per sentence
+    instead (the served layout)."""
     out = []
     for a in articles:
+        if rng and sentence_share and rng.random() < sentence_share:
+            out.extend(sentence_windows(a))
+            continue
         n = len(a["ids"])
         start = -rng.randrange(CONTENT) if rng and n > CONTENT else 0
         while start < n:
@@ -273,6 +315,17 @@ def task_batches(windows, size, rng):
     return groups
 
 
+def distill_loss(teacher, ner_logits, ids, mask, types, attr):
+    """KL divergence from the teacher's NER distribution to the student's, over the window's
+    content tokens (those with an attribution label)."""
+    with torch.no_grad():
+        target = F.softmax(teacher(ids, mask, types)[0], dim=-1)
+    keep = attr != -100
+    log_probs = F.log_softmax(ner_logits, dim=-1)
+    kl = (target * (torch.log(target.clamp_min(1e-9)) - log_probs)).sum(-1)
+    return kl[keep].mean()
+
+
 # --------------------------------------------------------------------------- evaluation
 def predict(model_fn, windows, cls_id, sep_id, batch=32):
     """Per window: (ner argmax, attribution argmax) over its content tokens."""
@@ -349,6 +402,13 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--limit", type=int, default=0, help="first N documents of each corpus only (smoke runs)")
     ap.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --work")
+    ap.add_argument("--init-onnx", type=Path, default=None,
+                    help="start from the weights of an exported two-head model.onnx (dequantized) instead of the base model")
+    ap.add_argument("--distill-ner", type=float, default=0.0,
+                    help="with --init-onnx: weight of a loss keeping the NER head's output on PolNeAR windows close to the "
+                         "starting model's (news text keeps the entities it had while the attribution head learns)")
+    ap.add_argument("--sentence-share", type=float, default=0.0,
+                    help="share of PolNeAR articles cut into one window per sentence each epoch (as served)")
     args = ap.parse_args()
 
     torch.manual_seed(args.seed)
@@ -384,6 +444,20 @@ def main():
 
     model = TwoHead(cfg)
     model.load_base(load_file(str(base / "model.safetensors")))
+    if args.init_onnx:
+        from onnx_weights import state_from_onnx
+
+        model.load_state_dict(state_from_onnx(args.init_onnx, model.state_dict()))
+        log(f"weights from {args.init_onnx}")
+    teacher = None
+    if args.distill_ner > 0:
+        if not args.init_onnx:
+            raise SystemExit("--distill-ner needs --init-onnx (the model whose NER output is kept)")
+        teacher = TwoHead(cfg)
+        teacher.load_state_dict(model.state_dict())
+        teacher.to(device).eval()
+        for p in teacher.parameters():
+            p.requires_grad_(False)
     model.to(device)
     decay = [p for _, p in model.named_parameters() if p.ndim >= 2]
     no_decay = [p for _, p in model.named_parameters() if p.ndim < 2]
@@ -391,7 +465,7 @@ def main():
                                {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
     probe_rng = random.Random(0)
     steps_per_epoch = (args.conll_repeat * math.ceil(len(conll_windows(docs, probe_rng)) / args.batch_size)
-                       + math.ceil(len(polnear_windows(attr_train, probe_rng)) / args.batch_size))
+                       + math.ceil(len(polnear_windows(attr_train, probe_rng, args.sentence_share)) / args.batch_size))
     total = steps_per_epoch * args.epochs
     warm = int(total * args.warmup)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -416,7 +490,7 @@ def main():
     while epoch < args.epochs:
         rng = random.Random(args.seed * 1000 + epoch)
         groups = [("ner", g) for _ in range(args.conll_repeat) for g in task_batches(conll_windows(docs, rng), args.batch_size, rng)]
-        groups += [("attr", g) for g in task_batches(polnear_windows(attr_train, rng), args.batch_size, rng)]
+        groups += [("attr", g) for g in task_batches(polnear_windows(attr_train, rng, args.sentence_share), args.batch_size, rng)]
         rng.shuffle(groups)
         model.train()
         sums, counts, pieces = {"ner": 0.0, "attr": 0.0}, {"ner": 0, "attr": 0}, 0
@@ -427,6 +501,8 @@ def main():
                 loss = F.cross_entropy(ner_logits.reshape(-1, len(NER_LABELS)), ner.reshape(-1), ignore_index=-100)
             else:
                 loss = F.cross_entropy(attr_logits.reshape(-1, len(ATTR_LABELS)), attr.reshape(-1), ignore_index=-100)
+                if teacher is not None:
+                    loss = loss + args.distill_ner * distill_loss(teacher, ner_logits, ids, mask, types, attr)
             optim.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
