@@ -944,3 +944,28 @@ fn a_capitalised_conjunction_opening_a_sentence_is_no_speaker() {
     let a = analyse(text, &[]);
     assert!(a.quotes.iter().all(|q| q.speaker.as_ref().is_none_or(|s| s.name != "Whenever")), "{:#?}", a.quotes);
 }
+
+#[test]
+fn a_country_as_the_subject_of_a_speech_verb_speaks_for_its_government() {
+    let text = "Talks stalled again on Monday. The new reactor, Norland said, was ready to run by spring. \
+                A farmer from Lakeside, Norland, said the rain had come late this year.";
+    let a = analyse(text, &[("Norland", "LOC"), ("Lakeside", "LOC")]);
+    assert_offsets(text, &a);
+    let (q, s) = quote_and_speaker(&a, "ready to run");
+    assert_eq!(q.text, "The new reactor, Norland said, was ready to run by spring");
+    assert_eq!((q.kind, s.name.as_str()), (QuoteKind::Indirect, "Norland"));
+    // a place that only says where someone lives names no speaker
+    assert!(a.quotes.iter().filter(|q| q.text.contains("rain had come")).all(|q| q.speaker.as_ref().is_none_or(|s| s.name != "Norland")), "{:#?}", a.quotes);
+}
+
+#[test]
+fn after_a_parenthetical_cue_the_sentence_verb_resumes() {
+    let text = "The budget was cut in March. The second plant, the ministry said, would close in June. \
+                The old mill, Dana Ortiz said, was never safe.";
+    let a = analyse(text, &[("Dana Ortiz", "PER")]);
+    let (q, _) = quote_and_speaker(&a, "never safe");
+    assert_eq!(q.text, "The old mill, Dana Ortiz said, was never safe");
+    assert_eq!(quote(&a, "never safe").1, "Dana Ortiz");
+    let (q, _) = quote_and_speaker(&a, "close in June");
+    assert_eq!(q.text, "The second plant, the ministry said, would close in June");
+}

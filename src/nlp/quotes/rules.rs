@@ -88,7 +88,7 @@ fn subject_of(doc: &Doc, k: usize) -> Option<Mention> {
         // "said Beck, who added that ...": the relative pronoun stands for the name before it
         doc.name_before_comma(end - 2)
     } else if end > 0 && doc.sentence[end - 1] == doc.sentence[k] {
-        doc.mention_ending_at(end)
+        doc.mention_ending_at(end).or_else(|| doc.place_ending_at(end))
     } else {
         None
     }
@@ -582,7 +582,7 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         (m.clone(), lead - 1)
     };
     let after = speaker.end.max(k + 1);
-    if doc.is_punct(after, ',') && words_between(doc, k + 1, tail) > 7 {
+    if doc.is_punct(after, ',') && (words_between(doc, k + 1, tail) > 7 || predicate_resumes(doc, after + 1, tail)) {
         // an apposition describes the speaker ("..., said Brian Baker, a longtime adviser to
         // the family"): the content is before the cue; else the cue is parenthetical ("But, he
         // said, local officials should ...") and the content follows it
@@ -598,6 +598,18 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         return None;
     }
     build(doc, s_start, comma, (k, k + 1), Some(speaker), 0.7)
+}
+
+/// "The latest test, the agency said, was its biggest yet": after a parenthetical cue the
+/// sentence's own verb resumes (an auxiliary, a copula or a modal), so a short tail is the end
+/// of the content rather than an apposition ("..., said Jo Lee, 45").
+fn predicate_resumes(doc: &Doc, first: usize, tail: usize) -> bool {
+    first < tail
+        && words_between(doc, first, tail) >= 2
+        && matches!(
+            doc.word(first),
+            "is" | "was" | "were" | "are" | "will" | "would" | "could" | "can" | "should" | "must" | "may" | "might" | "has" | "have" | "had"
+        )
 }
 
 /// Start of the title words before a name: "Mr." / "The" / "Treasury Secretary" in

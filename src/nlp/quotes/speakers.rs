@@ -139,6 +139,27 @@ impl Doc {
         }
     }
 
+    /// A country or city as the subject of a speech verb ("North Korea said", "..., Japan
+    /// warned"): it stands for its government. Not a place that locates someone ("officials in
+    /// Beijing said", "a farmer from Salem, Oregon, said").
+    pub fn place_ending_at(&self, end: usize) -> Option<Mention> {
+        let last = end.checked_sub(1)?;
+        let (entity, start, _) = &self.entities[self.entity_ending[last]?];
+        if entity.label != "LOC" && entity.label != "GPE" {
+            return None;
+        }
+        let start = *start;
+        if let Some(before) = start.checked_sub(1).filter(|&b| self.sentence[b] == self.sentence[last]) {
+            let locates = matches!(self.word(before), "in" | "of" | "from" | "at" | "near" | "for" | "to" | "across" | "outside" | "inside" | "around");
+            let follows_place = self.is_punct(before, ',') && before > 0 && self.is_capitalized(before - 1);
+            let possessive = self.word(before).ends_with("'s") || self.word(before).ends_with("’s") || matches!(self.word(before), "'s" | "’s");
+            if locates || follows_place || possessive || self.is_capitalized(before) {
+                return None;
+            }
+        }
+        Some(Mention { start, end, kind: MentionKind::Name { label: "ORG" }, appositive: false })
+    }
+
     /// The person named just before "of/at/for (the)" and the organisation starting at
     /// `org`, directly ("Jeffrey Lewis of the Center") or before a comma and a role ("Ann
     /// Lee, the president of the Trust").
