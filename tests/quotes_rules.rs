@@ -969,3 +969,11 @@ fn after_a_parenthetical_cue_the_sentence_verb_resumes() {
     let (q, _) = quote_and_speaker(&a, "close in June");
     assert_eq!(q.text, "The second plant, the ministry said, would close in June");
 }
+
+#[test]
+fn a_person_described_by_a_long_role_at_an_organisation_is_the_speaker_not_the_organisation() {
+    let text = "The vote is close. Carla Mendes, executive vice president for policy at the Center for Rural Progress, \
+                a liberal think tank, said the plan would fail in the Senate.";
+    let a = analyse(text, &[("Carla Mendes", "PER"), ("Center for Rural Progress", "ORG"), ("Senate", "ORG")]);
+    assert_eq!(quote(&a, "plan would fail"), (QuoteKind::Indirect, "Carla Mendes".to_string(), Resolution::Apposition));
+}

@@ -176,9 +176,11 @@ impl Doc {
             return Some(p);
         }
         let mut j = i;
-        while j > 0 && i - j < 5 && self.is_word(j - 1) && self.quote_of[j - 1].is_none() {
+        // "Carla Mendes, executive vice president for policy at the Center": a role phrase of
+        // lower-case words, its own "for"/"of" included
+        while j > 0 && i - j < 8 && self.is_word(j - 1) && self.quote_of[j - 1].is_none() {
             let w = self.word(j - 1);
-            if !(is_person_title(w) || matches!(w, "the" | "a" | "and") || self.chars[self.tokens[j - 1].start].is_lowercase() && !is_function_word(w)) {
+            if !(is_person_title(w) || matches!(w, "the" | "a" | "and" | "for" | "of") || self.chars[self.tokens[j - 1].start].is_lowercase() && !is_function_word(w)) {
                 break;
             }
             j -= 1;
