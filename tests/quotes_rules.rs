@@ -977,3 +977,21 @@ fn a_person_described_by_a_long_role_at_an_organisation_is_the_speaker_not_the_o
     let a = analyse(text, &[("Carla Mendes", "PER"), ("Center for Rural Progress", "ORG"), ("Senate", "ORG")]);
     assert_eq!(quote(&a, "plan would fail"), (QuoteKind::Indirect, "Carla Mendes".to_string(), Resolution::Apposition));
 }
+
+#[test]
+fn a_role_after_an_organisation_introduces_the_person_who_speaks() {
+    for (text, org) in [
+        ("The show ended early. \"We had no choice but to stop the broadcast tonight,\" said Skyline co-host Tom Reyes.", "Skyline"),
+        ("The vote was delayed. \"We will count every ballot before we call this race,\" said Harbor Party boss Tom Reyes.", "Harbor Party"),
+        ("The base reopened. \"The runway is safe for every flight again,\" said Harbor Guard 1st Lt. Tom Reyes.", "Harbor Guard"),
+    ] {
+        let a = analyse(text, &[(org, "ORG"), ("Tom Reyes", "PER")]);
+        assert_offsets(text, &a);
+        assert_eq!(a.quotes.len(), 1, "{text}");
+        assert_eq!(a.quotes[0].speaker.as_ref().map(|s| s.name.as_str()), Some("Tom Reyes"), "{text}");
+    }
+    // between two people a lower-case word is no role: the first one is the sentence's subject
+    let text = "Dana Ortiz met voters in Salem. Ortiz said Tom Reyes had lost touch with them. \"He never comes here,\" she said.";
+    let a = analyse(text, &[("Dana Ortiz", "PER"), ("Ortiz", "PER"), ("Tom Reyes", "PER")]);
+    assert_eq!(quote(&a, "never comes here").1, "Dana Ortiz");
+}

@@ -270,7 +270,7 @@ impl Doc {
                 if let Some(label) = speaker_label(&self.entities[e].0.label) {
                     // "said MSNBC host Chris Matthews", "said Clinton campaign manager Robby
                     // Mook": the first name qualifies the person named after the role
-                    if let Some(person) = self.person_after_role(*e_end) {
+                    if let Some(person) = self.person_after_role(*e_end, label == "ORG") {
                         return Some(person);
                     }
                     // "noted NBC’s Dante Chinni": the organisation says where the person works
@@ -378,19 +378,38 @@ impl Doc {
 
     /// A person named right after role words at `start`: "host Chris Matthews" in "MSNBC host
     /// Chris Matthews".
-    fn person_after_role(&self, start: usize) -> Option<Mention> {
+    /// `after_organisation`: the words follow an organisation's name, where a lower-case noun
+    /// is a role too ("Skyline co-host Tom Reyes", "party boss Lena Fisk"); elsewhere it may be
+    /// a verb ("Lee said Park ...").
+    fn person_after_role(&self, start: usize, after_organisation: bool) -> Option<Mention> {
         // "Clinton's top foreign policy aide Jake Sullivan": modifiers may come before the role,
         // capitalised ones too ("United Steelworkers Political Director Tim Waters"); the role
         // must be the word right before the name
+        // ("Air Force 1st Lt. Sam Ortiz", "Skyline co-host Tom Reyes": the period of an
+        // abbreviation and a hyphen hold the role together)
         let mut i = start;
-        while i < self.tokens.len() && i < start + 4 && self.is_word(i) && self.quote_of[i].is_none() && self.entity_at[i].is_none() {
+        let mut last_word = None;
+        while i < self.tokens.len() && i < start + 6 && self.quote_of[i].is_none() && self.entity_at[i].is_none() {
+            if !self.is_word(i) {
+                let glue = (self.is_punct(i, '.') || self.is_punct(i, '-')) && last_word.is_some();
+                if !glue {
+                    break;
+                }
+                i += 1;
+                continue;
+            }
             let w = self.word(i);
             if is_function_word(w) && !is_person_title(w) {
                 break;
             }
+            last_word = Some(i);
             i += 1;
         }
-        let role_before = i > start && is_person_title(self.word(i - 1));
+        // the word right before the name is a title ("director"), an abbreviated one ("Lt."),
+        // or a lower-case noun NER leaves between an organisation and a person ("party boss
+        // Lena Fisk")
+        let role_before = last_word.is_some_and(|l| l + 1 == i || self.is_punct(i - 1, '.'))
+            && last_word.is_some_and(|l| is_person_title(self.word(l)) || (after_organisation && (self.chars[self.tokens[l].start].is_lowercase() || l + 2 == i || self.word(l).ends_with('.'))));
         if !role_before {
             return None;
         }
@@ -737,7 +756,7 @@ impl Clusters {
                 // "Clinton spokeswoman Jennifer Palmieri criticized ...": a name before a role
                 // only says whose spokeswoman; the subject is named after it
                 let end = doc.tokens.partition_point(|t| t.start < m.end);
-                if doc.person_after_role(end).is_some() {
+                if doc.person_after_role(end, false).is_some() {
                     continue;
                 }
                 if first[s].is_none_or(|(pos, _)| m.start < pos) {
