@@ -995,3 +995,13 @@ fn a_role_after_an_organisation_introduces_the_person_who_speaks() {
     let a = analyse(text, &[("Dana Ortiz", "PER"), ("Ortiz", "PER"), ("Tom Reyes", "PER")]);
     assert_eq!(quote(&a, "never comes here").1, "Dana Ortiz");
 }
+
+#[test]
+fn an_age_epithet_is_the_person_given_that_age() {
+    let text = "Lena Fisk, 46, runs a bakery in Salem. Tom Reyes, her neighbour, joined her on Monday. \
+                The 46-year-old said the rent had doubled since spring. \"We may have to move,\" said the 46-year-old.";
+    let a = analyse(text, &[("Lena Fisk", "PER"), ("Salem", "LOC"), ("Tom Reyes", "PER")]);
+    assert_offsets(text, &a);
+    assert_eq!(quote(&a, "rent had doubled"), (QuoteKind::Indirect, "Lena Fisk".to_string(), Resolution::Nominal));
+    assert_eq!(quote(&a, "have to move").1, "Lena Fisk");
+}

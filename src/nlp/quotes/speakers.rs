@@ -305,6 +305,10 @@ impl Doc {
         while j < self.tokens.len() && j < start + 5 && self.is_word(j) && modifier(j) {
             j += 1;
         }
+        // "said the 46-year-old"
+        if j > start && j < self.tokens.len() && age_epithet(self.word(j)).is_some() {
+            j += 1;
+        }
         if j > start {
             if let Some(m) = self.nominal_ending_at(j) {
                 if m.start >= start {
@@ -489,7 +493,8 @@ impl Doc {
     fn nominal_ending_at(&self, end: usize) -> Option<Mention> {
         let last = end.checked_sub(1)?;
         let head = self.word(last);
-        if !(is_role(head) || is_company_noun(head) || GENERIC.contains(&head) || PERSON_NOUNS.contains(&head)) || !self.is_word(last) {
+        let person_noun = PERSON_NOUNS.contains(&head) || age_epithet(head).is_some();
+        if !(is_role(head) || is_company_noun(head) || GENERIC.contains(&head) || person_noun) || !self.is_word(last) {
             return None;
         }
         let mut start = last;
@@ -570,6 +575,12 @@ impl Doc {
 }
 
 /// "Ryan's" -> "Ryan", "Clinton’s" -> "Clinton".
+/// The age of an epithet like "46-year-old" (the 46 of "the 46-year-old said"), if `head` is one.
+fn age_epithet(head: &str) -> Option<&str> {
+    let age = head.strip_suffix("-year-old")?;
+    (!age.is_empty() && age.chars().all(|c| c.is_ascii_digit())).then_some(age)
+}
+
 fn without_possessive(word: &str) -> &str {
     word.trim_end_matches("'s").trim_end_matches("’s")
 }
@@ -1073,6 +1084,10 @@ impl Clusters {
                 .or_else(|| generic.then(latest_org).flatten())
                 .or_else(|| broadcaster.then(latest_initials).flatten());
         }
+        if let Some(age) = age_epithet(&head) {
+            // the one given that age in apposition, else the subject just talked about
+            return self.aged(doc, age, char_pos).or_else(|| self.recent_subject(doc, char_pos));
+        }
         if !(is_person_title(&head) || self.describes_someone(&head, char_pos)) {
             return None;
         }
@@ -1131,6 +1146,16 @@ impl Clusters {
 
     /// Does the article call a person named before `char_pos` `head` ("investor Mark Cuban",
     /// "Ben Carson, a retired neurosurgeon,")?
+    /// The person the article gave `age` in apposition before `char_pos` ("Lena Fisk, 46,"),
+    /// the most recently salient first.
+    fn aged(&self, doc: &Doc, age: &str, char_pos: usize) -> Option<usize> {
+        let given_age = |m: &TextSpan| {
+            let after = doc.tokens.partition_point(|t| t.start < m.end);
+            after + 1 < doc.tokens.len() && doc.is_punct(after, ',') && doc.word(after + 1) == age
+        };
+        self.latest(char_pos, &|c| c.label == "PER" && c.mentions.iter().any(|m| m.start < char_pos && given_age(m)), &|c| c.last_salient_before(char_pos)).map(|(id, _)| id)
+    }
+
     fn describes_someone(&self, head: &str, char_pos: usize) -> bool {
         self.all.iter().enumerate().any(|(id, c)| c.label == "PER" && c.mentions.first().is_some_and(|m| m.start < char_pos) && self.said_before(id, char_pos).any(|w| w == head))
     }
