@@ -1005,3 +1005,10 @@ fn an_age_epithet_is_the_person_given_that_age() {
     assert_eq!(quote(&a, "rent had doubled"), (QuoteKind::Indirect, "Lena Fisk".to_string(), Resolution::Nominal));
     assert_eq!(quote(&a, "have to move").1, "Lena Fisk");
 }
+
+#[test]
+fn a_town_and_its_state_in_an_apposition_are_where_the_speaker_lives() {
+    let text = "Voters lined up early. Dean Lee, a salesman from Sumter, South Carolina, said the plant closure had hurt the town.";
+    let a = analyse(text, &[("Dean Lee", "PER"), ("Sumter", "ORG"), ("South Carolina", "LOC")]);
+    assert_eq!(quote(&a, "plant closure").1, "Dean Lee");
+}

@@ -160,6 +160,14 @@ impl Doc {
         Some(Mention { start, end, kind: MentionKind::Name { label: "ORG" }, appositive: false })
     }
 
+    /// Tokens `[start, end)` are exactly one place NER found.
+    fn place_between(&self, start: usize, end: usize) -> bool {
+        self.entity_starting.get(start).copied().flatten().is_some_and(|e| {
+            let (entity, _, e_end) = &self.entities[e];
+            *e_end == end && matches!(entity.label.as_str(), "LOC" | "GPE")
+        })
+    }
+
     /// The person named just before "of/at/for (the)" and the organisation starting at
     /// `org`, directly ("Jeffrey Lewis of the Center") or before a comma and a role ("Ann
     /// Lee, the president of the Trust").
@@ -202,7 +210,13 @@ impl Doc {
             // "Lavrov, Russia's foreign minister, said" / "The chairman, Phil Lovas, said" /
             // "Trump, speaking to veterans in Virginia, said": the mention before the first comma
             let sentence = self.sentence[last];
-            let open = (last.saturating_sub(14)..last).rev().find(|&i| self.is_punct(i, ',') && self.sentence[i] == sentence)?;
+            let comma_before = |at: usize| (at.saturating_sub(14)..at).rev().find(|&i| self.is_punct(i, ',') && self.sentence[i] == sentence);
+            let mut open = comma_before(last)?;
+            // "Dean Lee, a salesman from Sumter, South Carolina, said": the state after a town's
+            // comma belongs to the description, whose comma is further back
+            if self.place_between(open + 1, last) && open > 0 && self.is_capitalized(open - 1) {
+                open = comma_before(open)?;
+            }
             if (open + 1..last).any(|i| self.quote_of[i].is_some()) {
                 return None;
             }
