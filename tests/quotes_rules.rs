@@ -1012,3 +1012,13 @@ fn a_town_and_its_state_in_an_apposition_are_where_the_speaker_lives() {
     let a = analyse(text, &[("Dean Lee", "PER"), ("Sumter", "ORG"), ("South Carolina", "LOC")]);
     assert_eq!(quote(&a, "plant closure").1, "Dean Lee");
 }
+
+#[test]
+fn a_short_quoted_fragment_after_a_cue_is_part_of_the_reported_clause() {
+    let text = "The lights went out at night. Tom Reyes said that \"a blast\" had cut power to the city before the police confirmed it.";
+    let a = analyse(text, &[("Tom Reyes", "PER")]);
+    assert_offsets(text, &a);
+    assert_eq!(a.quotes.len(), 1, "{:#?}", a.quotes);
+    let (q, s) = quote_and_speaker(&a, "had cut power");
+    assert_eq!((q.kind, q.text.as_str(), s.name.as_str()), (QuoteKind::Mixed, "\"a blast\" had cut power to the city before the police confirmed it", "Tom Reyes"));
+}

@@ -69,7 +69,9 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
     let mut clusters = Clusters::from_doc(&doc);
 
     let direct = direct_attributions(&doc);
-    let used: Vec<usize> = direct.iter().filter_map(|a| a.cue.map(|c| c.0)).collect();
+    // a cue whose direct quote is a short fragment ('said that "a bomb" had gone off') stays
+    // free for the reported clause around it, which then holds the fragment
+    let used: Vec<usize> = direct.iter().filter(|a| text_words(&doc, a) >= 4).filter_map(|a| a.cue.map(|c| c.0)).collect();
     let indirect = indirect_attributions(&doc, &used);
 
     // a direct quote inside a mixed content is part of it
