@@ -1022,3 +1022,13 @@ fn a_short_quoted_fragment_after_a_cue_is_part_of_the_reported_clause() {
     let (q, s) = quote_and_speaker(&a, "had cut power");
     assert_eq!((q.kind, q.text.as_str(), s.name.as_str()), (QuoteKind::Mixed, "\"a blast\" had cut power to the city before the police confirmed it", "Tom Reyes"));
 }
+
+#[test]
+fn a_country_in_apposition_speaks_and_a_pronoun_that_a_verb_follows_is_no_inverted_speaker() {
+    let text = "Norland tested a missile. Westland, its only ally, said it was \"firmly opposed\" to the test.";
+    let a = analyse(text, &[("Norland", "LOC"), ("Westland", "LOC")]);
+    assert_offsets(text, &a);
+    assert_eq!(a.quotes.len(), 1, "{:#?}", a.quotes);
+    let (q, s) = quote_and_speaker(&a, "firmly opposed");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("it was \"firmly opposed\" to the test", "Westland"));
+}

@@ -571,6 +571,11 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
             return None;
         }
         let m = doc.mention_starting_at(k + 1)?;
+        // "China, its only ally, said it was opposed": a pronoun that a verb follows is the
+        // subject of the reported clause, not an inverted speaker ("..., said he.")
+        if matches!(m.kind, MentionKind::Pronoun(_)) && doc.is_word(m.end) {
+            return None;
+        }
         (m, k - 1)
     } else {
         // "..., the group said.": the comma before makes a description the speaker

@@ -223,6 +223,14 @@ impl Doc {
             if let Some(name) = self.name_before_comma(open) {
                 return Some(Mention { appositive: true, ..name });
             }
+            // "China, the North's only ally, said": a country described in apposition
+            let described = |i: usize| {
+                let w = self.word(i);
+                DETERMINERS.contains(&w) || is_role(w) || w.ends_with("'s") || w.ends_with("’s") || matches!(self.word(i + 1), "'s" | "’s")
+            };
+            if let Some(place) = self.place_ending_at(open).filter(|_| described(open + 1)) {
+                return Some(Mention { appositive: true, ..place });
+            }
             // two appositions: "Scott Pruitt, the attorney general of Oklahoma, one of the
             // states suing the EPA, said"
             if let Some(outer) = (open.saturating_sub(14)..open).rev().find(|&i| self.is_punct(i, ',') && self.sentence[i] == sentence) {
