@@ -606,14 +606,18 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
 }
 
 /// "The latest test, the agency said, was its biggest yet": after a parenthetical cue the
-/// sentence's own verb resumes (an auxiliary, a copula or a modal), so a short tail is the end
-/// of the content rather than an apposition ("..., said Jo Lee, 45").
+/// sentence's own verb resumes (an auxiliary, a copula or a modal) or its subordinate clause
+/// goes on, so a short tail is the end of the content rather than an apposition ("..., said Jo
+/// Lee, 45").
 fn predicate_resumes(doc: &Doc, first: usize, tail: usize) -> bool {
     first < tail
         && words_between(doc, first, tail) >= 2
         && matches!(
             doc.word(first),
             "is" | "was" | "were" | "are" | "will" | "would" | "could" | "can" | "should" | "must" | "may" | "might" | "has" | "have" | "had"
+                // or a subordinate clause of the content goes on ("Lenox thrived, he said, until
+                // it went bankrupt"); not "before"/"as"/"when", which as often tell of the speaking
+                | "until" | "since" | "because" | "although" | "though" | "unless" | "if"
         )
 }
 
