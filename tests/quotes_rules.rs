@@ -968,6 +968,10 @@ fn after_a_parenthetical_cue_the_sentence_verb_resumes() {
     assert_eq!(quote(&a, "never safe").1, "Dana Ortiz");
     let (q, _) = quote_and_speaker(&a, "close in June");
     assert_eq!(q.text, "The second plant, the ministry said, would close in June");
+    // too little before the cue to be all the content: the clause after it is the rest
+    let text = "The primary is over. That is why, Dana Ortiz argued, the party should be ready.";
+    let a = analyse(text, &[("Dana Ortiz", "PER")]);
+    assert_eq!(quote_and_speaker(&a, "party should be ready").0.text, "That is why, Dana Ortiz argued, the party should be ready");
     // a subordinate clause of the content goes on after the cue
     let text = "The town grew for decades. The mill thrived, Dana Ortiz said, until it lost its last buyer.";
     let a = analyse(text, &[("Dana Ortiz", "PER")]);

@@ -587,7 +587,10 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         (m.clone(), lead - 1)
     };
     let after = speaker.end.max(k + 1);
-    if doc.is_punct(after, ',') && (words_between(doc, k + 1, tail) > 7 || predicate_resumes(doc, after + 1, tail)) {
+    // ("That's why, he argued, the party should be ready": too little before the cue to be all
+    // the content, a clause after it)
+    let opening_only = words_between(doc, s_start, comma) < 4 && words_between(doc, after + 1, tail) >= 3;
+    if doc.is_punct(after, ',') && (words_between(doc, k + 1, tail) > 7 || predicate_resumes(doc, after + 1, tail) || opening_only) {
         // an apposition describes the speaker ("..., said Brian Baker, a longtime adviser to
         // the family"): the content is before the cue; else the cue is parenthetical ("But, he
         // said, local officials should ...") and the content follows it
