@@ -1040,3 +1040,15 @@ fn a_country_in_apposition_speaks_and_a_pronoun_that_a_verb_follows_is_no_invert
     let (q, s) = quote_and_speaker(&a, "firmly opposed");
     assert_eq!((q.text.as_str(), s.name.as_str()), ("it was \"firmly opposed\" to the test", "Westland"));
 }
+
+#[test]
+fn a_participle_continues_a_sentence_whose_subject_is_a_description_of_a_person() {
+    let text = "Dana Ortiz lost the primary on Tuesday. The Westland senator sought to calm her supporters, saying, \"We will be back, stronger than before.\"";
+    let a = analyse(text, &[("Dana Ortiz", "PER"), ("Westland", "LOC")]);
+    assert_offsets(text, &a);
+    assert_eq!(quote(&a, "We will be back").1, "Dana Ortiz");
+    // a title run before a name is no description: the name speaks
+    let text = "Markets fell. Harbor Party candidate Tom Reyes took to the radio, saying, \"This is the worst week for savers in years.\"";
+    let a = analyse(text, &[("Harbor Party", "ORG"), ("Tom Reyes", "PER")]);
+    assert_eq!(quote(&a, "worst week").1, "Tom Reyes");
+}

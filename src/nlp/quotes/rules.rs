@@ -110,7 +110,18 @@ fn participle_subject(doc: &Doc, k: usize) -> Option<Mention> {
         .rev()
         .find_map(|i| cue_at(doc, i).and_then(|_| subject_of(doc, i)))
         // (a name NER found: "Chastened by the analyses, Trump ..." opens with no name)
-        .or_else(|| doc.mention_starting_at(clause).filter(|m| !matches!(m.kind, MentionKind::Nominal { .. }) && m.end < k && (matches!(m.kind, MentionKind::Pronoun(_)) || doc.entity_starting[m.start].is_some())))
+        // or a singular description of a person ("The Florida senator sought to calm them,
+        // saying ...")
+        .or_else(|| {
+            doc.mention_starting_at(clause).filter(|m| {
+                // (and no name in the clause: "Republican presidential candidate Jo Lee took to
+                // Twitter, writing" is Jo Lee's)
+                let described = matches!(&m.kind, MentionKind::Nominal { plural: false, .. })
+                    && is_role(doc.word(m.end - 1))
+                    && !(m.end..k).any(|i| doc.entity_starting[i].is_some_and(|e| doc.entities[e].0.label == "PER"));
+                m.end < k && (described || matches!(m.kind, MentionKind::Pronoun(_)) || (!matches!(m.kind, MentionKind::Nominal { .. }) && doc.entity_starting[m.start].is_some()))
+            })
+        })
 }
 
 /// The speaker a reporting verb at token `k` names, read the rules' way: its subject ("X said",
