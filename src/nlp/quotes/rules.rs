@@ -74,7 +74,7 @@ fn relayed_speaker(doc: &Doc, k: usize) -> Option<Mention> {
     if let Some(kind) = pronoun_kind(doc.word(object)).filter(|_| object + 1 == k - 1) {
         return Some(Mention { start: object, end: object + 1, kind: MentionKind::Pronoun(kind), appositive: false });
     }
-    doc.mention_starting_at(object).filter(|m| m.end <= k - 1)
+    doc.mention_starting_at(object).filter(|m| m.end < k)
 }
 
 /// The subject of a cue at `k`: the mention ending at [`subject_end`], or the one quoted in
