@@ -25,8 +25,9 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 
 /// Version of the rule set, reported in `event.pipeline.quotes` (2: the attribution head's
 /// quotes beside the rules', with the two-head model as the default; 3: wire conventions,
-/// organisations described by their trade, no outlet names).
-pub const RULES_VERSION: &str = "quotes-rules-4";
+/// organisations described by their trade, no outlet names; 5: reported clauses around short
+/// quoted fragments and parenthetical cues, places and roles as speakers).
+pub const RULES_VERSION: &str = "quotes-rules-5";
 
 /// Quotes of an article and the clusters their speakers belong to.
 #[derive(Debug, Clone, Default, PartialEq)]
