@@ -1039,6 +1039,10 @@ fn a_country_in_apposition_speaks_and_a_pronoun_that_a_verb_follows_is_no_invert
     assert_eq!(a.quotes.len(), 1, "{:#?}", a.quotes);
     let (q, s) = quote_and_speaker(&a, "firmly opposed");
     assert_eq!((q.text.as_str(), s.name.as_str()), ("it was \"firmly opposed\" to the test", "Westland"));
+    // a capitalised adverb that only opens the sentence is no part of the name
+    let text = "Norland tested a missile. Even Westland, Norland's only ally, said it was \"firmly opposed\" to the test.";
+    let a = analyse(text, &[("Norland", "ORG"), ("Westland", "LOC")]);
+    assert_eq!(quote(&a, "firmly opposed").1, "Westland");
 }
 
 #[test]

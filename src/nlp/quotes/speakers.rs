@@ -153,7 +153,13 @@ impl Doc {
             let locates = matches!(self.word(before), "in" | "of" | "from" | "at" | "near" | "for" | "to" | "across" | "outside" | "inside" | "around");
             let follows_place = self.is_punct(before, ',') && before > 0 && self.is_capitalized(before - 1);
             let possessive = self.word(before).ends_with("'s") || self.word(before).ends_with("’s") || matches!(self.word(before), "'s" | "’s");
-            if locates || follows_place || possessive || self.is_capitalized(before) {
+            // ("Even China, its only ally, said": a capitalised function word opens the sentence)
+            // a capitalised word before it is part of a longer name, unless it only opens the
+            // sentence ("Even China, its only ally, said"; but "The Washington" of "The
+            // Washington Post" is no place that speaks)
+            let opens_sentence = self.sentences[self.sentence[before]].0 == before && self.entity_at[before].is_none() && self.word(before) != "the";
+            let named_before = self.is_capitalized(before) && !opens_sentence;
+            if locates || follows_place || possessive || named_before {
                 return None;
             }
         }
