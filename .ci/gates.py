@@ -25,14 +25,14 @@ NER_F1 = 0.93
 ENFORCED = {
     ("direct", "f1"): 0.975,  # measured 0.9776 (2026-12-06)
     ("precision",): 0.92,  # measured 0.9273
-    ("indirect", "recall"): 0.81,  # measured 0.8194
+    ("indirect", "recall"): 0.81,  # measured 0.8222
     ("speaker", "accuracy"): 0.93,  # measured 0.9373
     ("speaker", "name_acc"): 0.94,  # measured 0.9573
     ("speaker", "pronoun_acc"): 0.92,  # measured 0.9295
     ("speaker", "nominal_acc"): 0.60,  # measured 0.600 (12 of 20)
-    ("speaker", "indirect", "accuracy"): 0.885,  # measured 0.8936
-    ("who_said_what", "all"): 0.845,  # measured 0.8516 (2026-12-06)
-    ("who_said_what", "indirect"): 0.755,  # measured 0.7650
+    ("speaker", "indirect", "accuracy"): 0.885,  # measured 0.8941
+    ("who_said_what", "all"): 0.845,  # measured 0.8533 (2026-12-06)
+    ("who_said_what", "indirect"): 0.76,  # measured 0.7687
 }
 # issue #19's bars on who said what (printed beside each figure, enforced once met); every other
 # bar is enforced above
