@@ -145,15 +145,14 @@ impl Doc {
     pub fn place_ending_at(&self, end: usize) -> Option<Mention> {
         let last = end.checked_sub(1)?;
         let (entity, start, _) = &self.entities[self.entity_ending[last]?];
-        if entity.label != "LOC" && entity.label != "GPE" {
+        if !is_place(&entity.label) {
             return None;
         }
         let start = *start;
         if let Some(before) = start.checked_sub(1).filter(|&b| self.sentence[b] == self.sentence[last]) {
             let locates = matches!(self.word(before), "in" | "of" | "from" | "at" | "near" | "for" | "to" | "across" | "outside" | "inside" | "around");
             let follows_place = self.is_punct(before, ',') && before > 0 && self.is_capitalized(before - 1);
-            let possessive = self.word(before).ends_with("'s") || self.word(before).ends_with("’s") || matches!(self.word(before), "'s" | "’s");
-            // ("Even China, its only ally, said": a capitalised function word opens the sentence)
+            let possessive = is_possessive(self.word(before));
             // a capitalised word before it is part of a longer name, unless it only opens the
             // sentence ("Even China, its only ally, said"; but "The Washington" of "The
             // Washington Post" is no place that speaks)
@@ -170,7 +169,7 @@ impl Doc {
     fn place_between(&self, start: usize, end: usize) -> bool {
         self.entity_starting.get(start).copied().flatten().is_some_and(|e| {
             let (entity, _, e_end) = &self.entities[e];
-            *e_end == end && matches!(entity.label.as_str(), "LOC" | "GPE")
+            *e_end == end && is_place(&entity.label)
         })
     }
 
@@ -232,7 +231,7 @@ impl Doc {
             // "China, the North's only ally, said": a country described in apposition
             let described = |i: usize| {
                 let w = self.word(i);
-                DETERMINERS.contains(&w) || is_role(w) || w.ends_with("'s") || w.ends_with("’s") || matches!(self.word(i + 1), "'s" | "’s")
+                DETERMINERS.contains(&w) || is_role(w) || is_possessive(w) || matches!(self.word(i + 1), "'s" | "’s")
             };
             if let Some(place) = self.place_ending_at(open).filter(|_| described(open + 1)) {
                 return Some(Mention { appositive: true, ..place });
@@ -440,9 +439,12 @@ impl Doc {
         // the word right before the name is a title ("director"), an abbreviated one ("Lt."),
         // or a lower-case noun NER leaves between an organisation and a person ("party boss
         // Lena Fisk")
-        let role_before = last_word.is_some_and(|l| l + 1 == i || self.is_punct(i - 1, '.'))
-            && last_word.is_some_and(|l| is_person_title(self.word(l)) || (after_organisation && (self.chars[self.tokens[l].start].is_lowercase() || l + 2 == i || self.word(l).ends_with('.'))));
-        if !role_before {
+        let l = last_word?;
+        let dot_after = l + 2 == i && self.is_punct(l + 1, '.');
+        let adjacent = l + 1 == i || dot_after;
+        let abbreviated = dot_after || self.word(l).ends_with('.');
+        let role = is_person_title(self.word(l)) || (after_organisation && (abbreviated || self.chars[self.tokens[l].start].is_lowercase()));
+        if !(adjacent && role) {
             return None;
         }
         self.person_named_at(i)
@@ -602,13 +604,18 @@ impl Doc {
     }
 }
 
-/// "Ryan's" -> "Ryan", "Clinton’s" -> "Clinton".
 /// The age of an epithet like "46-year-old" (the 46 of "the 46-year-old said"), if `head` is one.
 fn age_epithet(head: &str) -> Option<&str> {
     let age = head.strip_suffix("-year-old")?;
     (!age.is_empty() && age.chars().all(|c| c.is_ascii_digit())).then_some(age)
 }
 
+/// "Ryan's", "Clinton’s" and the split-off "'s" itself.
+fn is_possessive(word: &str) -> bool {
+    word.ends_with("'s") || word.ends_with("’s")
+}
+
+/// "Ryan's" -> "Ryan", "Clinton’s" -> "Clinton".
 fn without_possessive(word: &str) -> &str {
     word.trim_end_matches("'s").trim_end_matches("’s")
 }
@@ -652,6 +659,11 @@ fn demonym(word: &str) -> Option<&'static str> {
         "india" => "indian",
         _ => return None,
     })
+}
+
+/// A place label of the NER models (CoNLL's LOC, OntoNotes' GPE).
+fn is_place(label: &str) -> bool {
+    matches!(label, "LOC" | "GPE")
 }
 
 /// Speaker-capable entity labels.
@@ -1172,8 +1184,6 @@ impl Clusters {
         })
     }
 
-    /// Does the article call a person named before `char_pos` `head` ("investor Mark Cuban",
-    /// "Ben Carson, a retired neurosurgeon,")?
     /// The person the article gave `age` in apposition before `char_pos` ("Lena Fisk, 46,"),
     /// the most recently salient first.
     fn aged(&self, doc: &Doc, age: &str, char_pos: usize) -> Option<usize> {
@@ -1184,6 +1194,8 @@ impl Clusters {
         self.latest(char_pos, &|c| c.label == "PER" && c.mentions.iter().any(|m| m.start < char_pos && given_age(m)), &|c| c.last_salient_before(char_pos)).map(|(id, _)| id)
     }
 
+    /// Does the article call a person named before `char_pos` `head` ("investor Mark Cuban",
+    /// "Ben Carson, a retired neurosurgeon,")?
     fn describes_someone(&self, head: &str, char_pos: usize) -> bool {
         self.all.iter().enumerate().any(|(id, c)| c.label == "PER" && c.mentions.first().is_some_and(|m| m.start < char_pos) && self.said_before(id, char_pos).any(|w| w == head))
     }
