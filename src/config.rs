@@ -235,12 +235,28 @@ pub struct QuotesConfig {
     /// ... or from this one when the head's cue beside it is a verb of speech the rules know
     /// ("said", "told", "according to"; not "believes", "hopes"). Default: 0.7.
     pub min_tag_score_reported: f32,
+    /// The learned pronoun referent scorer: `"none"` for the rules' choice alone, `"builtin"`
+    /// for the compiled-in `models/speaker-model.json`, or a path to weights made by
+    /// `training/train_speaker_model.py` (checked at start). Default: `"none"` (the shipped
+    /// weights do not beat the rules yet: 5-fold cross-validated on PolNeAR train 0.877 against
+    /// 0.875, on dev 0.926 against 0.935; docs/measurements.md).
+    pub speaker_model: String,
+    /// Keep how each pronoun was resolved (set by `quotewire speaker-features`; not a file key).
+    #[serde(skip)]
+    pub record_choices: bool,
 }
 
 impl Default for QuotesConfig {
     fn default() -> Self {
         let d = crate::nlp::quotes::QuoteOptions::default();
-        Self { min_words_unattributed: d.min_words_unattributed, min_tag_tokens: d.min_tag_tokens, min_tag_score: d.min_tag_score, min_tag_score_reported: d.min_tag_score_reported }
+        Self {
+            min_words_unattributed: d.min_words_unattributed,
+            min_tag_tokens: d.min_tag_tokens,
+            min_tag_score: d.min_tag_score,
+            min_tag_score_reported: d.min_tag_score_reported,
+            speaker_model: "none".into(),
+            record_choices: false,
+        }
     }
 }
 

@@ -5,7 +5,8 @@
 
 use std::io::{self, BufRead, Write};
 
-use crate::nlp::Enricher;
+use crate::nlp::quotes::speaker_model::FEATURES;
+use crate::nlp::{Enricher, Enrichment};
 use crate::schema::Article;
 use crate::schema::decode_article;
 
@@ -23,10 +24,49 @@ pub struct EnrichReport {
 pub fn enrich_lines(
     enricher: &Enricher,
     input: impl BufRead,
+    out: impl Write,
+    errors: impl Write,
+    batch_articles: usize,
+    limit_bytes: usize,
+) -> io::Result<EnrichReport> {
+    let write_event = |out: &mut dyn Write, article: &Article, enrichment: Enrichment| {
+        serde_json::to_writer(&mut *out, &enricher.event(article, enrichment, None)).map_err(io::Error::other)?;
+        out.write_all(b"\n")
+    };
+    process_lines(enricher, input, out, errors, batch_articles, limit_bytes, &write_event)
+}
+
+/// Like [`enrich_lines`], but writes for each article how its pronoun speakers were resolved:
+/// `{"id": ..., "features": [names], "choices": [...]}` with every candidate's features (`quotewire
+/// speaker-features`, the speaker model's training data). The enricher must record choices
+/// ([`crate::nlp::quotes::QuoteOptions::record_choices`]).
+pub fn pronoun_choice_lines(
+    enricher: &Enricher,
+    input: impl BufRead,
+    out: impl Write,
+    errors: impl Write,
+    batch_articles: usize,
+    limit_bytes: usize,
+) -> io::Result<EnrichReport> {
+    let write_choices = |out: &mut dyn Write, article: &Article, enrichment: Enrichment| {
+        let line = serde_json::json!({"id": article.id, "features": FEATURES, "choices": enrichment.pronoun_choices});
+        serde_json::to_writer(&mut *out, &line).map_err(io::Error::other)?;
+        out.write_all(b"\n")
+    };
+    process_lines(enricher, input, out, errors, batch_articles, limit_bytes, &write_choices)
+}
+
+/// What is written for each enriched article.
+type WriteResult<'a> = dyn Fn(&mut dyn Write, &Article, Enrichment) -> io::Result<()> + 'a;
+
+fn process_lines(
+    enricher: &Enricher,
+    input: impl BufRead,
     mut out: impl Write,
     mut errors: impl Write,
     batch_articles: usize,
     limit_bytes: usize,
+    write: &WriteResult,
 ) -> io::Result<EnrichReport> {
     let mut report = EnrichReport::default();
     let mut batch: Vec<(usize, Article)> = Vec::with_capacity(batch_articles);
@@ -44,15 +84,22 @@ pub fn enrich_lines(
             }
         }
         if batch.len() >= batch_articles.max(1) {
-            flush(enricher, &mut batch, &mut out, &mut errors, &mut report)?;
+            flush(enricher, &mut batch, &mut out, &mut errors, &mut report, write)?;
         }
     }
-    flush(enricher, &mut batch, &mut out, &mut errors, &mut report)?;
+    flush(enricher, &mut batch, &mut out, &mut errors, &mut report, write)?;
     out.flush()?;
     Ok(report)
 }
 
-fn flush(enricher: &Enricher, batch: &mut Vec<(usize, Article)>, out: &mut impl Write, errors: &mut impl Write, report: &mut EnrichReport) -> io::Result<()> {
+fn flush(
+    enricher: &Enricher,
+    batch: &mut Vec<(usize, Article)>,
+    out: &mut impl Write,
+    errors: &mut impl Write,
+    report: &mut EnrichReport,
+    write: &WriteResult,
+) -> io::Result<()> {
     if batch.is_empty() {
         return Ok(());
     }
@@ -61,9 +108,7 @@ fn flush(enricher: &Enricher, batch: &mut Vec<(usize, Article)>, out: &mut impl 
     for ((line, article), result) in batch.iter().zip(results) {
         match result {
             Ok(enrichment) => {
-                let event = enricher.event(article, enrichment, None);
-                serde_json::to_writer(&mut *out, &event).map_err(io::Error::other)?;
-                out.write_all(b"\n")?;
+                write(out, article, enrichment)?;
                 report.enriched += 1;
             }
             Err(e) => {

@@ -12,7 +12,8 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
 use quotewire::config::Config;
-use quotewire::enrich::enrich_lines;
+use quotewire::enrich::{enrich_lines, pronoun_choice_lines};
+use quotewire::nlp::quotes::speaker_model::SpeakerModel;
 use quotewire::nlp::quotes::QuoteOptions;
 use quotewire::nlp::{Enricher, NerSettings};
 use quotewire::observability::{init_logging, serve, Health, Metrics};
@@ -32,6 +33,9 @@ enum Command {
     Run(RunArgs),
     /// Enrich article JSON lines from FILE (or stdin) and print one event per line.
     Enrich(EnrichArgs),
+    /// Print how each article's pronoun speakers were resolved, with every candidate's features
+    /// (the speaker model's training data; see training/train_speaker_model.py).
+    SpeakerFeatures(EnrichArgs),
     /// Load article JSON lines from FILE (or stdin) into a topic, keyed by id.
     Produce(ProduceArgs),
     /// Print record values of a topic from its beginning (e.g. the enriched events).
@@ -152,6 +156,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run(args),
         Command::Enrich(args) => enrich(args),
+        Command::SpeakerFeatures(args) => speaker_features(args),
         Command::Produce(args) => produce(args),
         Command::Tail(args) => tail(args),
         Command::Schema(args) => {
@@ -184,7 +189,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Bench(args) => {
             let config = load_config(None)?;
             init_logging(&config.observability);
-            quotewire::bench::nlp::run(&args, &ner_settings(&config), quote_options(&config))?;
+            quotewire::bench::nlp::run(&args, &ner_settings(&config), quote_options(&config)?)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -205,13 +210,21 @@ fn ner_settings(config: &Config) -> NerSettings {
     }
 }
 
-fn quote_options(config: &Config) -> QuoteOptions {
-    QuoteOptions {
+fn quote_options(config: &Config) -> Result<QuoteOptions> {
+    let speaker_model = match config.quotes.speaker_model.as_str() {
+        "none" => None,
+        "builtin" => Some(SpeakerModel::builtin()),
+        // read once at start and kept for the life of the process
+        path => Some(&*Box::leak(Box::new(SpeakerModel::load(Path::new(path)).context("loading quotes.speaker_model")?))),
+    };
+    Ok(QuoteOptions {
         min_words_unattributed: config.quotes.min_words_unattributed,
         min_tag_tokens: config.quotes.min_tag_tokens,
         min_tag_score: config.quotes.min_tag_score,
         min_tag_score_reported: config.quotes.min_tag_score_reported,
-    }
+        speaker_model,
+        record_choices: config.quotes.record_choices,
+    })
 }
 
 fn build_enricher(config: &Config, with_ner: bool) -> Result<Enricher> {
@@ -220,7 +233,7 @@ fn build_enricher(config: &Config, with_ner: bool) -> Result<Enricher> {
     } else {
         None
     };
-    Ok(Enricher::new(ner, quote_options(config)))
+    Ok(Enricher::new(ner, quote_options(config)?))
 }
 
 fn input(file: Option<&Path>) -> Result<Box<dyn Read>> {
@@ -239,6 +252,18 @@ fn enrich(args: EnrichArgs) -> Result<ExitCode> {
     let report = enrich_lines(&enricher, reader, io::BufWriter::new(stdout), io::stderr(), config.worker.max_batch_articles, config.worker.max_article_bytes)
         .context("enriching")?;
     tracing::debug!(enriched = report.enriched, rejected = report.rejected, "done");
+    Ok(if report.rejected == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+fn speaker_features(args: EnrichArgs) -> Result<ExitCode> {
+    let mut config = load_config(args.config.config.as_deref())?;
+    init_logging(&config.observability);
+    config.quotes.record_choices = true;
+    let enricher = build_enricher(&config, !args.no_ner)?;
+    let reader = BufReader::new(input(args.file.as_deref())?);
+    let stdout = io::stdout().lock();
+    let report = pronoun_choice_lines(&enricher, reader, io::BufWriter::new(stdout), io::stderr(), config.worker.max_batch_articles, config.worker.max_article_bytes)
+        .context("enriching")?;
     Ok(if report.rejected == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }
 

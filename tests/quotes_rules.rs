@@ -3,6 +3,7 @@
 //! Entities are given by hand (as NER would find them), so these tests pin the rules alone.
 
 use proptest::prelude::*;
+use quotewire::nlp::quotes::speaker_model::{SpeakerModel, FEATURES};
 use quotewire::nlp::quotes::{extract_quotes, QuoteAnalysis, QuoteOptions};
 use quotewire::schema::{Entity, Quote, QuoteKind, Resolution, Speaker};
 
@@ -1055,4 +1056,54 @@ fn a_participle_continues_a_sentence_whose_subject_is_a_description_of_a_person(
     let text = "Markets fell. Harbor Party candidate Tom Reyes took to the radio, saying, \"This is the worst week for savers in years.\"";
     let a = analyse(text, &[("Harbor Party", "ORG"), ("Tom Reyes", "PER")]);
     assert_eq!(quote(&a, "worst week").1, "Tom Reyes");
+}
+
+/// A speaker model whose only weight is on `feature` (the rules' choice still breaks ties).
+fn model_weighing(feature: &str, weight: f32) -> &'static SpeakerModel {
+    let weights: Vec<f32> = FEATURES.iter().map(|f| if *f == feature { weight } else if *f == "cascade" { 0.1 } else { 0.0 }).collect();
+    let raw = serde_json::json!({"format": "quotewire-speaker-model-1", "features": FEATURES, "weights": weights}).to_string();
+    Box::leak(Box::new(SpeakerModel::from_json(&raw, "test").expect("valid weights")))
+}
+
+const TWO_MEN: &str = "Governor Omar Haddad opened the new harbour on Friday. Paul Brenner, who runs the port, \
+                       stood beside him. \"The ships will come back,\" he said.";
+
+#[test]
+fn a_pronoun_choice_records_every_candidate_with_its_features() {
+    let options = QuoteOptions { record_choices: true, ..QuoteOptions::default() };
+    let a = extract_quotes(TWO_MEN, &entities(TWO_MEN, &[("Omar Haddad", "PER"), ("Paul Brenner", "PER")]), &[], &options);
+    let choice = a.pronoun_choices.first().expect("the pronoun's choice is recorded");
+    let names: Vec<&str> = choice.candidates.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["Paul Brenner", "Omar Haddad"], "most recently named first");
+    assert!(choice.candidates.iter().all(|c| c.features.len() == FEATURES.len()));
+    let feature = |who: usize, name: &str| choice.candidates[who].features[FEATURES.iter().position(|f| *f == name).unwrap()];
+    // the sentence before names Brenner first; Haddad opened the article
+    assert_eq!(feature(0, "subject_previous_sentence"), 1.0);
+    assert_eq!(feature(1, "first_person_named"), 1.0);
+    assert_eq!(feature(0, "salience_rank"), 0.0);
+    assert_eq!(choice.chosen, choice.cascade, "without a model the rules choose");
+    assert_eq!(quote(&a, "ships will come back").1, "Paul Brenner");
+}
+
+#[test]
+fn the_speaker_model_decides_between_the_candidates() {
+    let names = entities(TWO_MEN, &[("Omar Haddad", "PER"), ("Paul Brenner", "PER")]);
+    let first = QuoteOptions { speaker_model: Some(model_weighing("first_person_named", 2.0)), ..QuoteOptions::default() };
+    assert_eq!(quote(&extract_quotes(TWO_MEN, &names, &[], &first), "ships will come back").1, "Omar Haddad");
+    let recent = QuoteOptions { speaker_model: Some(model_weighing("salience_rank", -2.0)), ..QuoteOptions::default() };
+    assert_eq!(quote(&extract_quotes(TWO_MEN, &names, &[], &recent), "ships will come back").1, "Paul Brenner");
+    let rules = QuoteOptions { speaker_model: None, ..QuoteOptions::default() };
+    assert_eq!(quote(&extract_quotes(TWO_MEN, &names, &[], &rules), "ships will come back").1, "Paul Brenner");
+}
+
+#[test]
+fn a_pronoun_whose_gender_contradicts_a_candidate_says_so() {
+    let text = "Lena Ortiz met Mr. Victor Sandoval in the capital. \"We agreed on nothing,\" she said.";
+    let options = QuoteOptions { record_choices: true, ..QuoteOptions::default() };
+    let a = extract_quotes(text, &entities(text, &[("Lena Ortiz", "PER"), ("Victor Sandoval", "PER")]), &[], &options);
+    let choice = a.pronoun_choices.first().expect("recorded");
+    let contradicts = FEATURES.iter().position(|f| *f == "gender_contradicts").unwrap();
+    let victor = choice.candidates.iter().find(|c| c.name.contains("Sandoval")).expect("a candidate");
+    assert_eq!(victor.features[contradicts], 1.0, "Mr. makes him a man");
+    assert_eq!(quote(&a, "agreed on nothing").1, "Lena Ortiz");
 }

@@ -43,6 +43,8 @@ pub struct Enrichment {
     pub quotes: Vec<Quote>,
     /// Speaker clusters.
     pub speakers: Vec<SpeakerCluster>,
+    /// How pronoun speakers were resolved, when the quote options record it (not in the event).
+    pub pronoun_choices: Vec<quotes::speaker_model::PronounChoice>,
 }
 
 /// Where the NER model comes from and how it runs.
@@ -126,7 +128,7 @@ impl Enricher {
             .map(|(text, analysis)| {
                 let TextAnalysis { entities, roles } = analysis?;
                 let quotes = extract_quotes(text, &entities, &roles, &self.quote_options);
-                Ok(Enrichment { entities, quotes: quotes.quotes, speakers: quotes.speakers })
+                Ok(Enrichment { entities, quotes: quotes.quotes, speakers: quotes.speakers, pronoun_choices: quotes.pronoun_choices })
             })
             .collect()
     }

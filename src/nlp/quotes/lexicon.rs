@@ -166,6 +166,19 @@ pub enum PronounKind {
     Local,
 }
 
+impl PronounKind {
+    /// Lowercase name, for debugging output.
+    pub fn name(self) -> &'static str {
+        match self {
+            PronounKind::Male => "male",
+            PronounKind::Female => "female",
+            PronounKind::Plural => "plural",
+            PronounKind::Thing => "thing",
+            PronounKind::Local => "local",
+        }
+    }
+}
+
 struct Tables {
     cues: HashMap<String, &'static str>,
     speech: HashSet<&'static str>,

@@ -9,6 +9,7 @@ mod doc;
 pub mod lexicon;
 pub mod marks;
 mod rules;
+pub mod speaker_model;
 mod speakers;
 mod tagged;
 mod wire;
@@ -16,6 +17,7 @@ mod wire;
 use doc::Doc;
 use rules::{direct_attributions, indirect_attributions, Attribution};
 use lexicon::pronoun_kind;
+use speaker_model::{PronounChoice, SpeakerModel};
 use speakers::{cluster_id, describes_an_institution, main_clause_start, resolution_of, Clusters, MentionKind};
 use tagged::tagged_attributions;
 
@@ -36,6 +38,9 @@ pub struct QuoteAnalysis {
     pub quotes: Vec<Quote>,
     /// People and organisations (ids `c0`, `c1`, ... as in `Speaker::entity`).
     pub speakers: Vec<SpeakerCluster>,
+    /// How each pronoun speaker's referent was chosen, when [`QuoteOptions::record_choices`]
+    /// asks (not part of the event).
+    pub pronoun_choices: Vec<PronounChoice>,
 }
 
 /// Tunable thresholds of the rules.
@@ -51,11 +56,22 @@ pub struct QuoteOptions {
     /// ... or from this one when its cue is a verb of speech the rules know ("said", not
     /// "believes").
     pub min_tag_score_reported: f32,
+    /// The learned scorer of pronoun referents; `None` (the default): the rules' choice alone.
+    pub speaker_model: Option<&'static SpeakerModel>,
+    /// Keep every pronoun choice in [`QuoteAnalysis::pronoun_choices`] (training and debugging).
+    pub record_choices: bool,
 }
 
 impl Default for QuoteOptions {
     fn default() -> Self {
-        Self { min_words_unattributed: 4, min_tag_tokens: 6, min_tag_score: 0.85, min_tag_score_reported: 0.7 }
+        Self {
+            min_words_unattributed: 4,
+            min_tag_tokens: 6,
+            min_tag_score: 0.85,
+            min_tag_score_reported: 0.7,
+            speaker_model: None,
+            record_choices: false,
+        }
     }
 }
 
@@ -68,6 +84,10 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
     let entities: Vec<Entity> = entities.iter().filter(|e| !(credits && wire::is_photo_credit(&chars, &e.text, e.start))).cloned().collect();
     let doc = Doc::new(text, &entities);
     let mut clusters = Clusters::from_doc(&doc);
+    clusters.use_model(options.speaker_model);
+    if options.record_choices {
+        clusters.record_choices();
+    }
 
     let direct = direct_attributions(&doc);
     // a cue whose direct quote is a short fragment ('said that "a bomb" had gone off') stays
@@ -131,7 +151,7 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
             confidence,
         });
     }
-    QuoteAnalysis { quotes, speakers: clusters.to_schema() }
+    QuoteAnalysis { quotes, speakers: clusters.to_schema(), pronoun_choices: clusters.take_choices() }
 }
 
 fn text_words(doc: &Doc, a: &Attribution) -> usize {
@@ -155,7 +175,7 @@ fn sentence_subject(doc: &Doc, clusters: &mut Clusters, a: &Attribution, min_wor
     if clause < open && doc.quote_of[clause].is_none() && matches!(doc.word(clause), "he" | "she") {
         let kind = pronoun_kind(doc.word(clause))?;
         let (start, end) = doc.char_span(clause, clause + 1);
-        let id = clusters.resolve_pronoun(kind, start, sentence)?;
+        let id = clusters.resolve_pronoun(doc, kind, start, sentence)?;
         clusters.spoke(id, start);
         return Some(Speaker { name: clusters.all[id].name.clone(), text: doc.span_text(clause, clause + 1), start, end, entity: Some(cluster_id(id)), resolution: Resolution::Subject });
     }
@@ -222,7 +242,7 @@ fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speake
     let anchor = a.cue.map(|c| doc.tokens[c.0].start).unwrap_or(start);
     let id = match &mention.kind {
         MentionKind::Name { label } => Some(clusters.add_name(doc, mention.start, mention.end, label)),
-        MentionKind::Pronoun(kind) => clusters.resolve_pronoun(*kind, start, doc.sentence[mention.start]),
+        MentionKind::Pronoun(kind) => clusters.resolve_pronoun(doc, *kind, start, doc.sentence[mention.start]),
         MentionKind::Nominal { words, plural } => {
             if *plural {
                 None

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use super::doc::Doc;
+use super::speaker_model::{Candidate, PronounChoice, SpeakerModel, FEATURES};
 use super::lexicon::{expand_role, given_name_gender, is_company_noun, is_nationality, is_role, pronoun_kind, PronounKind, HONORIFICS};
 use crate::schema::{Resolution, SpeakerCluster, TextSpan};
 
@@ -724,7 +725,14 @@ pub struct Clusters {
     /// ("indiana", "gov." of "Indiana Gov. Mike Pence"), for descriptions' modifiers, with
     /// where the name starts (only what the article said before a description explains it).
     context_words: Vec<Vec<(usize, String)>>,
+    /// The learned pronoun referent scorer; `None`: the rules' choice.
+    model: Option<&'static SpeakerModel>,
+    /// Every pronoun choice made, when recording (see [`Clusters::record_choices`]).
+    choices: Option<Vec<PronounChoice>>,
 }
+
+/// How many of the most recently salient clusters a pronoun's referent is chosen from.
+const PRONOUN_CANDIDATES: usize = 10;
 
 /// How far back (code points) the speaker of a "statement" or an "ad" may have spoken.
 const ISSUER_REACH: usize = 400;
@@ -1309,7 +1317,152 @@ impl Clusters {
     /// he/she: a compatible person named first in one of the last sentences, after the last
     /// compatible speaker spoke, wins over that speaker ("Scott responded with logic. “You got
     /// a choice,” he said."). Gender comes from [`Gender`].
-    pub fn resolve_pronoun(&self, kind: PronounKind, char_pos: usize, sentence: usize) -> Option<usize> {
+    ///
+    /// With a learned model ([`Clusters::use_model`]) that choice is one feature among the
+    /// candidates' ([`Clusters::pronoun_candidates`]) and the best-scored candidate wins.
+    pub fn resolve_pronoun(&mut self, doc: &Doc, kind: PronounKind, char_pos: usize, sentence: usize) -> Option<usize> {
+        let cascade = self.cascade_pronoun(kind, char_pos, sentence);
+        if self.model.is_none() && self.choices.is_none() {
+            return cascade;
+        }
+        let candidates = self.pronoun_candidates(doc, kind, char_pos, sentence, cascade);
+        let chosen = match self.model {
+            Some(model) => candidates
+                .iter()
+                .enumerate()
+                .map(|(i, (_, features))| (i, model.score(features)))
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(i, _)| i),
+            None => candidates.iter().position(|(id, _)| Some(*id) == cascade),
+        };
+        let answer = chosen.map(|i| candidates[i].0);
+        if let Some(choices) = self.choices.as_mut() {
+            choices.push(PronounChoice {
+                start: char_pos,
+                kind: kind.name(),
+                cascade: candidates.iter().position(|(id, _)| Some(*id) == cascade),
+                chosen,
+                candidates: candidates
+                    .into_iter()
+                    .map(|(id, features)| Candidate { name: self.all[id].name.clone(), label: self.all[id].label, features })
+                    .collect(),
+            });
+        }
+        answer
+    }
+
+    /// Uses `model` to choose pronoun referents (`None`: the rules' choice alone).
+    pub fn use_model(&mut self, model: Option<&'static SpeakerModel>) {
+        self.model = model;
+    }
+
+    /// Keeps every pronoun choice from now on, for [`Clusters::take_choices`].
+    pub fn record_choices(&mut self) {
+        self.choices = Some(Vec::new());
+    }
+
+    /// The pronoun choices recorded so far.
+    pub fn take_choices(&mut self) -> Vec<PronounChoice> {
+        self.choices.take().unwrap_or_default()
+    }
+
+    /// The clusters a pronoun at `char_pos` may name, most recently salient first (at most
+    /// [`PRONOUN_CANDIDATES`], plus the rules' choice `cascade` if older), each with its
+    /// features in [`FEATURES`] order:
+    ///
+    /// - `cascade`: the rules' choice ([`Clusters::resolve_pronoun`]'s cascade);
+    /// - `latest_speaker`, `has_spoken`, `spoke_distance`: the candidate spoke last of all
+    ///   candidates; spoke at all before; ln(1 + code points since it spoke / 100);
+    /// - `salience_rank`, `salience_distance`: ln(1 + its rank by last mention or speech);
+    ///   ln(1 + code points since / 100);
+    /// - `subject_within_reach`, `latest_subject`, `subject_this_sentence`,
+    ///   `subject_previous_sentence`: first person named in the main clause of one of the last
+    ///   [`SUBJECT_REACH`] sentences; the latest such; of the pronoun's sentence (before it);
+    ///   of the sentence before;
+    /// - `gender_agrees`, `gender_contradicts`: the article's evidence of its gender ([`Gender`])
+    ///   against he/she;
+    /// - `mentions`: ln(1 + its mentions before the pronoun);
+    /// - `first_person_named`: the article's first person named (often whom it is about);
+    /// - `organisation`: an ORG;
+    /// - `named_in_paragraph`, `named_in_previous_paragraph`: a mention in the pronoun's
+    ///   paragraph, in the one before;
+    /// - `mention_share`, `most_mentioned`: its share of the candidates' mentions so far; the
+    ///   most mentioned (whom the article is about);
+    /// - `described_nearby`: a role word the article gave it ("president") in this sentence or
+    ///   the one before, outside quotes ("The president's roots ... he told ...").
+    fn pronoun_candidates(&self, doc: &Doc, kind: PronounKind, char_pos: usize, sentence: usize, cascade: Option<usize>) -> Vec<(usize, Vec<f32>)> {
+        let fits = |c: &Cluster| match kind {
+            PronounKind::Male | PronounKind::Female | PronounKind::Local => c.label == "PER",
+            PronounKind::Thing => c.label == "ORG",
+            PronounKind::Plural => true,
+        };
+        let mut salient: Vec<(usize, usize)> =
+            self.all.iter().enumerate().filter(|(_, c)| fits(c)).filter_map(|(id, c)| c.last_salient_before(char_pos).map(|p| (id, p))).collect();
+        salient.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        salient.truncate(PRONOUN_CANDIDATES);
+        if let Some(id) = cascade.filter(|id| !salient.iter().any(|(c, _)| c == id)) {
+            salient.push((id, self.all[id].last_salient_before(char_pos).unwrap_or(0)));
+        }
+        let spoke = |id: usize| self.all[id].last_spoke.filter(|&p| p <= char_pos);
+        let latest_speaker = salient.iter().filter_map(|&(id, _)| spoke(id).map(|p| (id, p))).max_by_key(|&(_, p)| p).map(|(id, _)| id);
+        let subjects: Vec<(usize, usize, usize)> =
+            self.subjects.iter().copied().filter(|&(s, pos, _)| pos < char_pos && s <= sentence && s + SUBJECT_REACH >= sentence).collect();
+        let latest_subject = subjects.iter().max_by_key(|&&(_, pos, _)| pos).map(|&(_, _, id)| id);
+        let first_person = self.all.iter().enumerate().filter(|(_, c)| c.label == "PER").filter_map(|(id, c)| c.mentions.iter().map(|m| m.start).min().map(|p| (id, p))).min_by_key(|&(_, p)| p).map(|(id, _)| id);
+        let paragraph_at = |pos: usize| doc.tokens.get(doc.tokens.partition_point(|t| t.end <= pos).min(doc.tokens.len().saturating_sub(1))).map_or(0, |t| t.paragraph);
+        let paragraph = paragraph_at(char_pos);
+        let mentions_before = |id: usize| self.all[id].mentions.iter().filter(|m| m.start < char_pos).count();
+        let all_mentions: usize = salient.iter().map(|&(id, _)| mentions_before(id)).sum();
+        let most_mentions = salient.iter().map(|&(id, _)| mentions_before(id)).max().unwrap_or(0);
+        // role words of this sentence and the one before, outside quotes and before the pronoun
+        let pronoun_token = doc.tokens.partition_point(|t| t.end <= char_pos);
+        let from = doc.sentences[sentence.saturating_sub(1).min(doc.sentences.len() - 1)].0;
+        let nearby_roles: Vec<&str> = (from..pronoun_token.min(doc.tokens.len()))
+            .filter(|&i| doc.quote_of[i].is_none() && doc.is_word(i) && is_role(doc.word(i)))
+            .map(|i| doc.word(i))
+            .collect();
+        let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        let distance = |from: usize| ((char_pos.saturating_sub(from)) as f32 / 100.0).ln_1p();
+        salient
+            .iter()
+            .enumerate()
+            .map(|(rank, &(id, last))| {
+                let c = &self.all[id];
+                let before: Vec<usize> = c.mentions.iter().map(|m| m.start).filter(|&p| p < char_pos).collect();
+                let is_subject_in = |wanted: &dyn Fn(usize) -> bool| subjects.iter().any(|&(s, _, sid)| sid == id && wanted(s));
+                let paragraphs: Vec<usize> = before.iter().map(|&p| paragraph_at(p)).collect();
+                let agrees = matches!((kind, c.gender), (PronounKind::Male, Gender::Male) | (PronounKind::Female, Gender::Female));
+                let contradicts = matches!((kind, c.gender), (PronounKind::Male, Gender::Female) | (PronounKind::Female, Gender::Male));
+                let features = vec![
+                    flag(Some(id) == cascade),
+                    flag(Some(id) == latest_speaker),
+                    flag(spoke(id).is_some()),
+                    spoke(id).map_or(0.0, distance),
+                    (rank as f32).ln_1p(),
+                    distance(last),
+                    flag(is_subject_in(&|_| true)),
+                    flag(Some(id) == latest_subject),
+                    flag(is_subject_in(&|s| s == sentence)),
+                    flag(is_subject_in(&|s| s + 1 == sentence)),
+                    flag(agrees),
+                    flag(contradicts),
+                    (before.len() as f32).ln_1p(),
+                    flag(Some(id) == first_person),
+                    flag(c.label == "ORG"),
+                    flag(paragraphs.contains(&paragraph)),
+                    flag(paragraph > 0 && paragraphs.contains(&(paragraph - 1))),
+                    if all_mentions > 0 { before.len() as f32 / all_mentions as f32 } else { 0.0 },
+                    flag(before.len() == most_mentions && most_mentions > 0),
+                    flag(nearby_roles.iter().any(|w| c.roles.get(*w).is_some_and(|&weight| weight >= 1.0))),
+                ];
+                debug_assert_eq!(features.len(), FEATURES.len());
+                (id, features)
+            })
+            .collect()
+    }
+
+    /// The rules' referent of a pronoun (see [`Clusters::resolve_pronoun`]).
+    fn cascade_pronoun(&self, kind: PronounKind, char_pos: usize, sentence: usize) -> Option<usize> {
         // a person whose gender does not contradict the pronoun's
         let agrees = |c: &Cluster| {
             c.label == "PER"
