@@ -67,8 +67,8 @@ impl Default for QuoteOptions {
         Self {
             min_words_unattributed: 4,
             min_tag_tokens: 6,
-            min_tag_score: 0.85,
-            min_tag_score_reported: 0.7,
+            min_tag_score: 0.9,
+            min_tag_score_reported: 0.8,
             speaker_model: None,
             record_choices: false,
         }
