@@ -28,8 +28,9 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// Version of the rule set, reported in `event.pipeline.quotes` (2: the attribution head's
 /// quotes beside the rules', with the two-head model as the default; 3: wire conventions,
 /// organisations described by their trade, no outlet names; 5: reported clauses around short
-/// quoted fragments and parenthetical cues, places and roles as speakers).
-pub const RULES_VERSION: &str = "quotes-rules-5";
+/// quoted fragments and parenthetical cues, places and roles as speakers; 6: the head's quotes
+/// at mean tag probability 0.9, or 0.8 beside a verb of speech, for the stage-2 head).
+pub const RULES_VERSION: &str = "quotes-rules-6";
 
 /// Quotes of an article and the clusters their speakers belong to.
 #[derive(Debug, Clone, Default, PartialEq)]
