@@ -1107,3 +1107,14 @@ fn a_pronoun_whose_gender_contradicts_a_candidate_says_so() {
     assert_eq!(victor.features[contradicts], 1.0, "Mr. makes him a man");
     assert_eq!(quote(&a, "agreed on nothing").1, "Lena Ortiz");
 }
+
+#[test]
+fn a_title_in_quotation_marks_is_no_quote() {
+    let text = "Rita Moss said on Channel Four’s “Morning Report” that the bridge would open in May. \
+                The band played “A Long Road Home,” and Moss thanked the crowd.";
+    let a = analyse(text, &[("Rita Moss", "PER"), ("Moss", "PER"), ("Channel Four", "ORG")]);
+    assert!(a.quotes.iter().all(|q| !q.text.contains("Morning Report") && !q.text.contains("Long Road")), "{:#?}", a.quotes);
+    // speech in title case that ends a sentence is still speech
+    let b = analyse("“We Will Not Give Up.” said Rita Moss.", &[("Rita Moss", "PER")]);
+    assert_eq!(quote(&b, "Give Up").1, "Rita Moss");
+}

@@ -244,3 +244,43 @@ mod tests {
         assert_eq!(contents(text), ["a real quote"]);
     }
 }
+
+/// Words a title leaves in lower case ("Keeping Up with the Joneses", "A Change Is Gonna Come").
+const TITLE_SMALL_WORDS: [&str; 16] = ["a", "an", "the", "of", "in", "on", "and", "to", "for", "at", "by", "with", "or", "from", "as", "but"];
+
+/// Is the text between quotation marks a title ("Morning Joe", "A Change Is Gonna Come,",
+/// "Make Your Kid a Millionaire") rather than speech: two to eight words, each capitalised
+/// (or a digit, or a small word inside), none ending a sentence? A show, a song or a book
+/// named in quotation marks says nothing anyone said.
+pub fn is_title(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if !(2..=8).contains(&words.len()) {
+        return false;
+    }
+    let last = words[words.len() - 1];
+    if last.ends_with(['.', '!', '?', ':', ';']) || words.iter().any(|w| w.chars().filter(|c| c.is_alphabetic()).count() == 0) {
+        return false;
+    }
+    let bare = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+    let all_caps = words.iter().all(|w| !w.chars().any(char::is_lowercase));
+    !all_caps
+        && words.iter().enumerate().all(|(i, w)| {
+            let w = bare(w);
+            w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit()) || (i > 0 && TITLE_SMALL_WORDS.contains(&w.as_str()))
+        })
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::is_title;
+
+    #[test]
+    fn titles_in_quotation_marks_are_told_from_speech() {
+        for title in ["Morning Joe", "A Change Is Gonna Come,", "Make Your Kid a Millionaire,", "Larry King Now", "The 13th Floor"] {
+            assert!(is_title(title), "{title}");
+        }
+        for speech in ["We Will Win.", "we will win", "Yes", "The plan is dead,", "NO WAY OUT", "Go Home Now!", "I Love It, And I Mean It: Every Word Of It Today"] {
+            assert!(!is_title(speech), "{speech}");
+        }
+    }
+}

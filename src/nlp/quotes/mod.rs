@@ -29,7 +29,8 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// quotes beside the rules', with the two-head model as the default; 3: wire conventions,
 /// organisations described by their trade, no outlet names; 5: reported clauses around short
 /// quoted fragments and parenthetical cues, places and roles as speakers; 6: the head's quotes
-/// at mean tag probability 0.9, or 0.8 beside a verb of speech, for the stage-2 head).
+/// at mean tag probability 0.9, or 0.8 beside a verb of speech, for the stage-2 head; titles in
+/// quotation marks are no quotes).
 pub const RULES_VERSION: &str = "quotes-rules-6";
 
 /// Quotes of an article and the clusters their speakers belong to.
@@ -111,6 +112,10 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
     for a in &all {
         // a photo caption says what a picture shows, not what anyone said
         if wire::in_caption(&doc.chars, a.start) {
+            continue;
+        }
+        // a show, a song or a book in quotation marks ('on MSNBC's "Morning Joe"')
+        if a.kind == QuoteKind::Direct && marks::is_title(&doc.chars[a.start..a.end].iter().collect::<String>()) {
             continue;
         }
         let paragraph = doc.tokens[doc.tokens.partition_point(|t| t.end <= a.start).min(doc.tokens.len() - 1)].paragraph;
