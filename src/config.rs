@@ -241,9 +241,6 @@ pub struct QuotesConfig {
     /// weights do not beat the rules yet: 5-fold cross-validated on PolNeAR train 0.877 against
     /// 0.875, on dev 0.926 against 0.935; docs/measurements.md).
     pub speaker_model: String,
-    /// Keep how each pronoun was resolved (set by `quotewire speaker-features`; not a file key).
-    #[serde(skip)]
-    pub record_choices: bool,
 }
 
 impl Default for QuotesConfig {
@@ -255,7 +252,6 @@ impl Default for QuotesConfig {
             min_tag_score: d.min_tag_score,
             min_tag_score_reported: d.min_tag_score_reported,
             speaker_model: "none".into(),
-            record_choices: false,
         }
     }
 }

@@ -29,10 +29,7 @@ pub fn enrich_lines(
     batch_articles: usize,
     limit_bytes: usize,
 ) -> io::Result<EnrichReport> {
-    let write_event = |out: &mut dyn Write, article: &Article, enrichment: Enrichment| {
-        serde_json::to_writer(&mut *out, &enricher.event(article, enrichment, None)).map_err(io::Error::other)?;
-        out.write_all(b"\n")
-    };
+    let write_event = |out: &mut dyn Write, article: &Article, enrichment: Enrichment| json_line(out, &enricher.event(article, enrichment, None));
     process_lines(enricher, input, out, errors, batch_articles, limit_bytes, &write_event)
 }
 
@@ -49,11 +46,15 @@ pub fn pronoun_choice_lines(
     limit_bytes: usize,
 ) -> io::Result<EnrichReport> {
     let write_choices = |out: &mut dyn Write, article: &Article, enrichment: Enrichment| {
-        let line = serde_json::json!({"id": article.id, "features": FEATURES, "choices": enrichment.pronoun_choices});
-        serde_json::to_writer(&mut *out, &line).map_err(io::Error::other)?;
-        out.write_all(b"\n")
+        json_line(out, &serde_json::json!({"id": article.id, "features": FEATURES, "choices": enrichment.pronoun_choices}))
     };
     process_lines(enricher, input, out, errors, batch_articles, limit_bytes, &write_choices)
+}
+
+/// Writes `value` as one JSON line.
+fn json_line(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
+    out.write_all(b"\n")
 }
 
 /// What is written for each enriched article.

@@ -15,6 +15,7 @@ use quotewire::config::Config;
 use quotewire::enrich::{enrich_lines, pronoun_choice_lines};
 use quotewire::nlp::quotes::speaker_model::SpeakerModel;
 use quotewire::nlp::quotes::QuoteOptions;
+use quotewire::nlp::ner::NerModel;
 use quotewire::nlp::{Enricher, NerSettings};
 use quotewire::observability::{init_logging, serve, Health, Metrics};
 use quotewire::schema::json_schemas;
@@ -223,17 +224,19 @@ fn quote_options(config: &Config) -> Result<QuoteOptions> {
         min_tag_score: config.quotes.min_tag_score,
         min_tag_score_reported: config.quotes.min_tag_score_reported,
         speaker_model,
-        record_choices: config.quotes.record_choices,
+        record_choices: false,
     })
 }
 
 fn build_enricher(config: &Config, with_ner: bool) -> Result<Enricher> {
-    let ner = if with_ner && config.ner.enabled {
-        Some(Enricher::load_ner(&ner_settings(config)).context("loading the NER model")?)
-    } else {
-        None
-    };
-    Ok(Enricher::new(ner, quote_options(config)?))
+    Ok(Enricher::new(load_ner(config, with_ner)?, quote_options(config)?))
+}
+
+fn load_ner(config: &Config, with_ner: bool) -> Result<Option<NerModel>> {
+    if !(with_ner && config.ner.enabled) {
+        return Ok(None);
+    }
+    Ok(Some(Enricher::load_ner(&ner_settings(config)).context("loading the NER model")?))
 }
 
 fn input(file: Option<&Path>) -> Result<Box<dyn Read>> {
@@ -256,10 +259,10 @@ fn enrich(args: EnrichArgs) -> Result<ExitCode> {
 }
 
 fn speaker_features(args: EnrichArgs) -> Result<ExitCode> {
-    let mut config = load_config(args.config.config.as_deref())?;
+    let config = load_config(args.config.config.as_deref())?;
     init_logging(&config.observability);
-    config.quotes.record_choices = true;
-    let enricher = build_enricher(&config, !args.no_ner)?;
+    let options = QuoteOptions { record_choices: true, ..quote_options(&config)? };
+    let enricher = Enricher::new(load_ner(&config, !args.no_ner)?, options);
     let reader = BufReader::new(input(args.file.as_deref())?);
     let stdout = io::stdout().lock();
     let report = pronoun_choice_lines(&enricher, reader, io::BufWriter::new(stdout), io::stderr(), config.worker.max_batch_articles, config.worker.max_article_bytes)
