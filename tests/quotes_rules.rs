@@ -1118,3 +1118,64 @@ fn a_title_in_quotation_marks_is_no_quote() {
     let b = analyse("“We Will Not Give Up.” said Rita Moss.", &[("Rita Moss", "PER")]);
     assert_eq!(quote(&b, "Give Up").1, "Rita Moss");
 }
+
+#[test]
+fn a_quotation_interrupted_by_its_attribution_is_one_quote_in_parts() {
+    for (open, close) in [("\"", "\""), ("“", "”"), ("''", "''")] {
+        let text = format!(
+            "The city council met on Monday. {open}The bridge will open in May,{close} Jonas Berg said. {open}It will carry four lanes of traffic and a cycle path.{close}\n\nTraffic was light."
+        );
+        let a = analyse(&text, &[("Jonas Berg", "PER")]);
+        assert_offsets(&text, &a);
+        assert_eq!(a.quotes.len(), 1, "{:#?}", a.quotes);
+        let q = &a.quotes[0];
+        assert_eq!((q.kind, q.speaker.as_ref().map(|s| s.name.as_str())), (QuoteKind::Direct, Some("Jonas Berg")));
+        let parts: Vec<&str> = q.parts.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(parts, ["The bridge will open in May,", "It will carry four lanes of traffic and a cycle path."]);
+        assert!(q.text.starts_with("The bridge") && q.text.ends_with("cycle path."), "{}", q.text);
+    }
+}
+
+#[test]
+fn a_quote_after_a_shared_cue_joins_only_its_own_speakers_piece() {
+    // the cue between the pieces is shared: "A," she said, "B."
+    let text = "Fog closed the port. \"We will reopen the piers at noon,\" she said, \"once the pilots can see the channel again.\" Ships waited.";
+    let a = analyse(&format!("Maria Lund runs the harbour. {text}"), &[("Maria Lund", "PER")]);
+    let joined: Vec<&Quote> = a.quotes.iter().filter(|q| !q.parts.is_empty()).collect();
+    assert_eq!(joined.len(), 1, "{:#?}", a.quotes);
+    assert_eq!(joined[0].parts.len(), 2);
+    assert_eq!(joined[0].speaker.as_ref().map(|s| s.name.as_str()), Some("Maria Lund"));
+
+    // two speakers, one after the other: two quotes
+    let text = "\"The piers stay shut until noon,\" said Maria Lund. \"The ferries will run late all week,\" said Tomas Ek.";
+    let a = analyse(text, &[("Maria Lund", "PER"), ("Tomas Ek", "PER")]);
+    assert_eq!(a.quotes.len(), 2, "{:#?}", a.quotes);
+    assert!(a.quotes.iter().all(|q| q.parts.is_empty()));
+    assert_eq!(quote(&a, "ferries").1, "Tomas Ek");
+
+    // a new paragraph is a new quote, even from the same speaker
+    let text = "\"The piers stay shut until noon,\" said Maria Lund.\n\n\"The ferries will run late all week.\"";
+    let a = analyse(text, &[("Maria Lund", "PER")]);
+    assert_eq!(a.quotes.len(), 2, "{:#?}", a.quotes);
+}
+
+#[test]
+fn a_quote_that_finishes_the_speakers_own_clause_is_mixed_from_the_sentence_start() {
+    let text = "Tolls are debated. Building the tunnel now \"would cost twice as much as the bridge,\" Jonas Berg said on Monday.";
+    let a = analyse(text, &[("Jonas Berg", "PER")]);
+    assert_offsets(text, &a);
+    let (q, s) = quote_and_speaker(&a, "twice as much");
+    assert_eq!((q.kind, s.name.as_str()), (QuoteKind::Mixed, "Jonas Berg"));
+    assert!(q.text.starts_with("Building the tunnel now"), "{}", q.text);
+
+    // an opening phrase set off by a comma, a colon or a title in marks: the quote stays direct
+    for text in [
+        "As for the tolls, \"they will stay low for many years,\" Jonas Berg said.",
+        "He gave his answer: \"they will stay low for many years,\" Jonas Berg said.",
+    ] {
+        let a = analyse(text, &[("Jonas Berg", "PER")]);
+        let (q, _) = quote_and_speaker(&a, "stay low");
+        assert_eq!(q.kind, QuoteKind::Direct, "{text}");
+        assert!(q.text.starts_with("they will"), "{text}: {}", q.text);
+    }
+}

@@ -127,6 +127,12 @@ pub struct Quote {
     pub speaker: Option<Speaker>,
     /// Rule confidence, 0..1.
     pub confidence: f32,
+    /// The quoted pieces of a quotation interrupted by its own attribution (`"A," he said,
+    /// "B."`): then `start`..`end` (and `text`) run from the first piece to the last, the
+    /// attribution between them included. Empty (and absent from the JSON) for a quote in one
+    /// piece.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<TextSpan>,
 }
 
 /// How a quote's speaker was found.

@@ -155,9 +155,59 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
             cue,
             speaker,
             confidence,
+            parts: Vec::new(),
         });
     }
+    let quotes = join_interrupted(&doc.chars, quotes);
     QuoteAnalysis { quotes, speakers: clusters.to_schema(), pronoun_choices: clusters.take_choices() }
+}
+
+/// One quotation interrupted by its own attribution (`"A museum will not end poverty," he
+/// said. "It won't end violence."`) is one quote, as the reader and the annotator read it:
+/// its span runs from the first piece to the last and the pieces become its `parts`.
+fn join_interrupted(chars: &[char], quotes: Vec<Quote>) -> Vec<Quote> {
+    let mut out: Vec<Quote> = Vec::with_capacity(quotes.len());
+    for q in quotes {
+        if let Some(last) = out.last_mut() {
+            if interrupts(chars, last, &q) {
+                if last.parts.is_empty() {
+                    last.parts.push(TextSpan { text: last.text.clone(), start: last.start, end: last.end });
+                }
+                last.parts.push(TextSpan { text: q.text.clone(), start: q.start, end: q.end });
+                last.end = q.end;
+                last.text = chars[last.start..last.end].iter().collect();
+                if last.kind != q.kind {
+                    last.kind = QuoteKind::Mixed;
+                }
+                continue;
+            }
+        }
+        out.push(q);
+    }
+    out
+}
+
+/// True when `next` continues `last`'s quotation across nothing but `last`'s cue and speaker
+/// mention (and punctuation and quotation marks) within one paragraph.
+fn interrupts(chars: &[char], last: &Quote, next: &Quote) -> bool {
+    // the second piece has no cue of its own, or shares the first one's ("A," he said, "B.")
+    let shares_cue = next.cue.is_some() && next.cue == last.cue;
+    let continues = next.cue.is_none() && last.kind == QuoteKind::Direct && next.kind == QuoteKind::Direct;
+    if !(shares_cue || continues) || next.start < last.end {
+        return false;
+    }
+    let (Some(cue), Some(said), Some(again)) = (&last.cue, &last.speaker, &next.speaker) else { return false };
+    if said.entity.is_none() || said.entity != again.entity || cue.start < last.end || cue.end > next.start {
+        return false;
+    }
+    let gap = &chars[last.end..next.start];
+    if gap.len() > 80 {
+        return false;
+    }
+    let attribution = |at: usize| (cue.start..cue.end).contains(&at) || (said.start..said.end).contains(&at);
+    gap.iter().enumerate().all(|(i, &c)| {
+        attribution(last.end + i) || (c != '\n' && (c.is_whitespace() || matches!(c, ',' | '.' | ';' | ':' | '-' | '—' | '–' | '"' | '\'' | '“' | '”' | '‘' | '’' | '«' | '»')))
+    })
 }
 
 fn text_words(doc: &Doc, a: &Attribution) -> usize {

@@ -347,6 +347,13 @@ pub fn direct_attributions(doc: &Doc) -> Vec<Attribution> {
             a.cue = k.map(|k| (k, k + 1));
             a.speaker = speaker;
             a.confidence = 0.9;
+            let title = super::marks::is_title(&doc.chars[a.start..a.end].iter().collect::<String>());
+            // (the cue in the quote's own sentence, not the next one's: `condemning "...". He said`)
+            let same_sentence = a.cue.is_some_and(|(k, _)| doc.sentence[k] == doc.sentence[open]);
+            if let Some(start) = Some(()).filter(|_| same_sentence && !title).and_then(|_| reported_lead(doc, open)) {
+                a.start = start;
+                a.kind = QuoteKind::Mixed;
+            }
         } else if let Some((k, speaker)) = cue_before(doc, open) {
             a.cue = k.map(|k| (k, k + 1));
             a.speaker = Some(speaker);
@@ -355,6 +362,22 @@ pub fn direct_attributions(doc: &Doc) -> Vec<Attribution> {
         out.push(a);
     }
     out
+}
+
+/// `Not paying taxes "makes me smart," Trump said.`: a quote that closes a sentence whose
+/// attribution follows it, after unquoted words of the same sentence, finishes the speaker's
+/// own clause; the quote is mixed and starts where the sentence does (code point).
+fn reported_lead(doc: &Doc, open: usize) -> Option<usize> {
+    let s_start = doc.sentences[doc.sentence[open]].0;
+    let lead = s_start..open;
+    // (a colon introduces the quote as one of its own: `my answer: "Of course I do,"`)
+    let plain = lead.clone().all(|i| {
+        doc.quote_of[i].is_none() && !doc.is_punct(i, ':') && doc.word(i) != "according" && cue_at(doc, i).is_none_or(|b| !is_speech_verb(b))
+    });
+    // an opening phrase set off by a comma ("As for his plans, \"I write them off,\"") leaves
+    // the quote a clause of its own
+    let set_off = open > s_start && (doc.is_punct(open - 1, ',') || doc.is_punct(open - 1, '('));
+    (plain && !set_off && words_between(doc, s_start, open) >= 2).then(|| doc.tokens[s_start].start)
 }
 
 /// Indirect and mixed quotes from cues that no direct quote used.
