@@ -1179,3 +1179,31 @@ fn a_quote_that_finishes_the_speakers_own_clause_is_mixed_from_the_sentence_star
         assert!(q.text.starts_with("they will"), "{text}: {}", q.text);
     }
 }
+
+#[test]
+fn an_indefinite_description_is_someone_new_or_speaks_for_the_organisation_it_names() {
+    // a new person, not the last one met
+    let text = "Jo Lee, a senior official of the ministry, opened the talks on Monday. \"We will not move,\" she said. A senior official said the talks would resume in June.";
+    let a = analyse(text, &[("Jo Lee", "PER")]);
+    let (_, s) = quote_and_speaker(&a, "resume in June");
+    assert_eq!((s.name.as_str(), s.resolution), ("", Resolution::Unresolved), "{s:?}");
+    // a spokeswoman speaks for the one she speaks for
+    let text = "Jo Lee opened the talks on Monday. A spokeswoman for Jo Lee said the talks would resume in June.";
+    let a = analyse(text, &[("Jo Lee", "PER")]);
+    assert_eq!(quote(&a, "resume in June").1, "Jo Lee");
+
+    let text = "Jo Lee opened the talks on Monday. An Acme Energy official said prices would rise in the spring.";
+    let a = analyse(text, &[("Jo Lee", "PER"), ("Acme Energy", "ORG")]);
+    assert_eq!(quote(&a, "prices would rise").1, "Acme Energy");
+
+    let text = "Jo Lee opened the talks on Monday. A spokeswoman for the Harbour Trust said the piers would stay shut.";
+    let a = analyse(text, &[("Jo Lee", "PER"), ("Harbour Trust", "ORG")]);
+    assert_eq!(quote(&a, "piers would stay shut").1, "Harbour Trust");
+}
+
+#[test]
+fn which_after_an_organisation_is_the_organisation() {
+    let text = "Crews worked overnight. The figures came from the Harbour Trust, which reported that traffic had doubled since May.";
+    let a = analyse(text, &[("Harbour Trust", "ORG")]);
+    assert_eq!(quote(&a, "traffic had doubled").1, "Harbour Trust");
+}

@@ -290,6 +290,31 @@ fn subject_speaker(clusters: &mut Clusters, id: usize, mention: TextSpan) -> Spe
     Speaker { name: clusters.all[id].name.clone(), text: mention.text, start: mention.start, end: mention.end, entity: Some(cluster_id(id)), resolution: Resolution::Subject }
 }
 
+/// True when cluster `id` is named in the description `[start, end)` (tokens): by a mention
+/// there, or by a capitalised word of its name ("a senior Cruz adviser").
+fn named_in_description(doc: &Doc, clusters: &Clusters, id: usize, start: usize, end: usize) -> bool {
+    let (from, to) = doc.char_span(start, end);
+    let c = &clusters.all[id];
+    c.mentions.iter().any(|m| m.start >= from && m.start < to) || (start + 1..end).any(|i| doc.is_capitalized(i) && c.key.iter().any(|k| k == doc.word(i)))
+}
+
+/// The name an indefinite description speaks for: an organisation anywhere in it ("one
+/// Acme Energy analyst"), a person it speaks for ("an analysis by Jo Lee", "a spokeswoman
+/// for Jo Lee") but not one it merely advises ("an adviser to Jo Lee").
+fn named_in_indefinite(doc: &Doc, start: usize, end: usize) -> Option<(usize, usize, &'static str)> {
+    // the description goes on in a prepositional phrase ("a spokeswoman for the House
+    // Armed Services Committee")
+    let s_end = doc.sentences[doc.sentence[start]].1;
+    let reach = if end < s_end && matches!(doc.word(end), "for" | "of" | "at" | "with" | "from") { (end + 8).min(s_end) } else { end };
+    let (first, last, label) = doc.named_inside(start, end).or_else(|| {
+        let found = doc.named_inside(end, reach)?;
+        // (the first name after the preposition, reached through lowercase words only)
+        (end + 1..found.0).all(|i| !doc.is_capitalized(i) || doc.entity_at[i].is_some()).then_some(found)
+    })?;
+    let serves = first > start && doc.word(first - 1) == "to";
+    (label == "ORG" || !serves).then_some((first, last, label))
+}
+
 /// Resolves an attribution's speaker mention to a cluster, recording that it spoke.
 fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speaker> {
     let mention = a.speaker.as_ref()?;
@@ -307,9 +332,19 @@ fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speake
             }
         }
     };
-    // a description that resolved to nobody but holds a name speaks for the one named
+    // "a Homeland Security official said": an indefinite description brings in someone new,
+    // never a person met before; it speaks for a name it holds ("a report by Politico") or
+    // stays unnamed
+    let indefinite = matches!(mention.kind, MentionKind::Nominal { .. })
+        && matches!(doc.word(mention.start), "a" | "an" | "one" | "another")
+        && (mention.start..mention.end).rev().find(|&i| doc.is_word(i)).is_some_and(|i| lexicon::is_role(doc.word(i)));
+    let id = id.filter(|&id| !indefinite || named_in_description(doc, clusters, id, mention.start, mention.end));
     let id = id.or_else(|| {
         let MentionKind::Nominal { .. } = mention.kind else { return None };
+        if indefinite {
+            let (first, last, label) = named_in_indefinite(doc, mention.start, mention.end)?;
+            return Some(clusters.add_name(doc, first, last, label));
+        }
         let (first, last, label) = doc.named_inside(mention.start, mention.end)?;
         Some(clusters.add_name(doc, first, last, label))
     });

@@ -84,9 +84,13 @@ fn subject_of(doc: &Doc, k: usize) -> Option<Mention> {
         return Some(quoted);
     }
     let end = subject_end(doc, k);
-    if end > 1 && matches!(doc.word(end - 1), "who") && doc.is_punct(end - 2, ',') && doc.sentence[end - 2] == doc.sentence[k] {
-        // "said Beck, who added that ...": the relative pronoun stands for the name before it
+    if end > 1 && matches!(doc.word(end - 1), "who" | "which") && doc.is_punct(end - 2, ',') && doc.sentence[end - 2] == doc.sentence[k] {
+        // "said Beck, who added that ...", "the AP, which first reported ...": the relative
+        // pronoun stands for the name before it
         doc.name_before_comma(end - 2)
+    } else if end > 1 && doc.word(end - 1) == "which" && doc.sentence[end - 2] == doc.sentence[k] {
+        // "the city's police department which reported ..."
+        doc.name_ending_at(end - 1)
     } else if end > 0 && doc.sentence[end - 1] == doc.sentence[k] {
         doc.mention_ending_at(end).or_else(|| doc.place_ending_at(end))
     } else {

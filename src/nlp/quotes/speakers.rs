@@ -471,7 +471,7 @@ impl Doc {
     }
 
     /// A name (PER/ORG entity, or a capitalised run when NER found nothing there) ending at `end`.
-    fn name_ending_at(&self, end: usize) -> Option<Mention> {
+    pub fn name_ending_at(&self, end: usize) -> Option<Mention> {
         let last = end.checked_sub(1)?;
         if let Some(e) = self.entity_ending[last] {
             let (entity, start, _) = &self.entities[e];
