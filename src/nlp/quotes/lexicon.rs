@@ -68,6 +68,8 @@ const ROLES: &[&str] = &[
     "colleague", "partner", "chairperson", "secretary-general", "vice", "vice-president", "businessman", "billionaire",
     "republican", "democrat", "lawmaker", "legislator", "statesman", "delegate", "commissioner", "administrator",
     "superintendent", "inspector", "detective", "investigator", "cardinal", "pope", "bishop", "rabbi", "imam",
+    "consultant", "operative", "lobbyist", "columnist", "commentator", "correspondent", "historian", "scholar",
+    "counsel", "treasurer", "organizer", "organiser", "physician", "pastor",
     // organisations named by what they are ("the ministry said")
     "ministry", "government", "company", "agency", "department", "committee", "embassy", "office", "court",
     "administration", "commission", "council", "firm", "bank", "union", "party", "campaign", "spokesperson",

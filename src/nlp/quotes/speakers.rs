@@ -283,7 +283,7 @@ impl Doc {
         }
         // skip a title run before a name: "said Foreign Minister Mukhtar Tleuberdi", "said Rep. Jo Lee"
         let mut i = start;
-        while i < self.tokens.len() && i < start + 6 && self.sentence[i] == self.sentence[start] {
+        while i < self.tokens.len() && i < start + 8 && self.sentence[i] == self.sentence[start] {
             // the period of an abbreviated title ("Del.") and the pieces of "9/11"
             if !self.is_word(i) {
                 let glue = self.is_punct(i, '.') || self.is_punct(i, '/') || self.is_punct(i, '-');
@@ -319,7 +319,10 @@ impl Doc {
             if self.is_capitalized(i) && !titular && !is_function_word(w) {
                 return self.capitalized_run(i).map(|end| Mention { start: i, end, kind: MentionKind::Name { label: "PER" }, appositive: false });
             }
-            if !titular {
+            // "said Republican political consultant Jo Lee", "told longtime pollster Jo Lee":
+            // lowercase modifiers of a role word that comes next
+            let modifies_role = self.is_plain_word(i) && (i + 1..(i + 3).min(self.tokens.len())).any(|k| self.is_word(k) && is_role(self.word(k)));
+            if !titular && !modifies_role {
                 break;
             }
             i += 1;
