@@ -1209,10 +1209,10 @@ fn which_after_an_organisation_is_the_organisation() {
 }
 
 #[test]
-fn lowercase_modifiers_of_a_role_lead_to_the_person_named_after_it() {
-    for cue in ["said Republican political consultant Jo Lee", "said longtime party pollster Jo Lee"] {
+fn modifiers_and_title_words_of_a_role_lead_to_the_person_named_after_it() {
+    for cue in ["said Republican political consultant Jo Lee", "said longtime party pollster Jo Lee", "said Senate Minority Whip Jo Lee"] {
         let text = format!("Tomas Ek lost the race. \"It just became a lot of people competing for one space,\" {cue}. Then it rained.");
-        let a = analyse(&text, &[("Tomas Ek", "PER"), ("Jo Lee", "PER"), ("Republican", "MISC")]);
+        let a = analyse(&text, &[("Tomas Ek", "PER"), ("Jo Lee", "PER"), ("Republican", "MISC"), ("Senate Minority", "MISC")]);
         assert_eq!(quote(&a, "competing for one space").1, "Jo Lee", "{cue}");
     }
 }

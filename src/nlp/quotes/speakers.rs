@@ -317,6 +317,13 @@ impl Doc {
             let w = self.word(i);
             let titular = is_role(w) || is_nationality(w) || DETERMINERS.contains(&w) || HONORIFICS.contains(&w) || DESCRIPTORS.contains(&w) || w.starts_with(|c: char| c.is_ascii_digit());
             if self.is_capitalized(i) && !titular && !is_function_word(w) {
+                // "said Senate Minority Whip Dick Durbin": capitalised title words before a
+                // person's name
+                let person = (i + 1..(i + 5).min(self.tokens.len())).find(|&k| self.entity_starting[k].is_some_and(|e| speaker_label(&self.entities[e].0.label) == Some("PER")));
+                if let Some(k) = person.filter(|&k| (i..k).all(|j| self.is_capitalized(j) && self.sentence[j] == self.sentence[i])) {
+                    let (_, _, end) = &self.entities[self.entity_starting[k]?];
+                    return Some(Mention { start: k, end: *end, kind: MentionKind::Name { label: "PER" }, appositive: false });
+                }
                 return self.capitalized_run(i).map(|end| Mention { start: i, end, kind: MentionKind::Name { label: "PER" }, appositive: false });
             }
             // "said Republican political consultant Jo Lee", "told longtime pollster Jo Lee":
