@@ -30,8 +30,10 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// organisations described by their trade, no outlet names; 5: reported clauses around short
 /// quoted fragments and parenthetical cues, places and roles as speakers; 6: the head's quotes
 /// at mean tag probability 0.9, or 0.8 beside a verb of speech, for the stage-2 head; titles in
-/// quotation marks are no quotes).
-pub const RULES_VERSION: &str = "quotes-rules-6";
+/// quotation marks are no quotes; 7: a quotation interrupted by its attribution is one quote
+/// with parts, a quote finishing its speaker's clause is mixed, indefinite role descriptions
+/// are someone new).
+pub const RULES_VERSION: &str = "quotes-rules-7";
 
 /// Quotes of an article and the clusters their speakers belong to.
 #[derive(Debug, Clone, Default, PartialEq)]
