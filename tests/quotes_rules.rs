@@ -1216,3 +1216,11 @@ fn modifiers_and_title_words_of_a_role_lead_to_the_person_named_after_it() {
         assert_eq!(quote(&a, "competing for one space").1, "Jo Lee", "{cue}");
     }
 }
+
+#[test]
+fn a_word_without_a_capital_is_no_name_in_a_cased_article() {
+    // NER may tag an adjective before a name as a name of its own
+    let text = "Taxes rose. The top tenth paid most of the taxes, according to the nonpartisan Harbour Budget Office.";
+    let a = analyse(text, &[("nonpartisan", "ORG"), ("Harbour Budget Office", "ORG")]);
+    assert_eq!(quote(&a, "top tenth paid").1, "Harbour Budget Office");
+}

@@ -85,7 +85,11 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
     // a caption's photo credit names no speaker
     let credits = entities.iter().any(|e| e.text.contains('/'));
     let chars: Vec<char> = if credits { text.chars().collect() } else { Vec::new() };
-    let entities: Vec<Entity> = entities.iter().filter(|e| !(credits && wire::is_photo_credit(&chars, &e.text, e.start))).cloned().collect();
+    // in a cased article a word without a capital is no one's name ("according to the
+    // nonpartisan Congressional Budget Office"); handles keep theirs ("@jo_lee")
+    let cased = text.chars().any(char::is_uppercase);
+    let named = |e: &Entity| !cased || e.text.chars().any(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_' || c == '@');
+    let entities: Vec<Entity> = entities.iter().filter(|e| named(e) && !(credits && wire::is_photo_credit(&chars, &e.text, e.start))).cloned().collect();
     let doc = Doc::new(text, &entities);
     let mut clusters = Clusters::from_doc(&doc);
     clusters.use_model(options.speaker_model);
