@@ -351,12 +351,14 @@ pub fn direct_attributions(doc: &Doc) -> Vec<Attribution> {
             a.cue = k.map(|k| (k, k + 1));
             a.speaker = speaker;
             a.confidence = 0.9;
-            let title = super::marks::is_title(&doc.chars[a.start..a.end].iter().collect::<String>());
             // (the cue in the quote's own sentence, not the next one's: `condemning "...". He said`)
             let same_sentence = a.cue.is_some_and(|(k, _)| doc.sentence[k] == doc.sentence[open]);
-            if let Some(start) = Some(()).filter(|_| same_sentence && !title).and_then(|_| reported_lead(doc, open)) {
-                a.start = start;
-                a.kind = QuoteKind::Mixed;
+            if let Some(start) = reported_lead(doc, open).filter(|_| same_sentence) {
+                // a title in marks finishes no one's clause ('In his book, "Make Your Kid a Millionaire,"')
+                if !super::marks::is_title(&doc.chars[a.start..a.end].iter().collect::<String>()) {
+                    a.start = start;
+                    a.kind = QuoteKind::Mixed;
+                }
             }
         } else if let Some((k, speaker)) = cue_before(doc, open) {
             a.cue = k.map(|k| (k, k + 1));
