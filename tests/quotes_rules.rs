@@ -1224,3 +1224,52 @@ fn a_word_without_a_capital_is_no_name_in_a_cased_article() {
     let a = analyse(text, &[("nonpartisan", "ORG"), ("Harbour Budget Office", "ORG")]);
     assert_eq!(quote(&a, "top tenth paid").1, "Harbour Budget Office");
 }
+
+#[test]
+fn the_person_named_after_a_possessive_or_an_organisation_and_its_role_words() {
+    let cases = [
+        ("added his campaign manager Paul Weber", vec![("Jo Hart", "PER"), ("Paul Weber", "PER")]),
+        ("said United Steel Workers Secretary-Treasurer Gary Castle", vec![("Jo Hart", "PER"), ("United Steel Workers", "ORG"), ("Gary Castle", "PER")]),
+        ("said Republican party boss Ray Pruitt", vec![("Jo Hart", "PER"), ("Republican", "MISC"), ("Ray Pruitt", "PER")]),
+        ("the Ledger's senior politics editor Sam Ginz responded", vec![("Jo Hart", "PER"), ("Ledger", "ORG"), ("Sam Ginz", "PER")]),
+    ];
+    for (cue, names) in cases {
+        let text = format!("Senator Jo Hart spoke in Reno on Monday. \"We are going to start chipping away at the lead,\" {cue}. Then it rained.");
+        let a = analyse(&text, &names);
+        let speaker = names.last().map(|n| n.0).unwrap_or_default();
+        assert_eq!(quote(&a, "chipping away").1, speaker, "{cue}");
+    }
+}
+
+#[test]
+fn think_tank_is_no_cue() {
+    let text = "The council met. \"The budget is a disgrace to everyone who pays taxes here,\" said Maria Lopez, deputy director for finance for the Harbour Institute, a conservative think tank.";
+    let a = analyse(text, &[("Maria Lopez", "PER"), ("Harbour Institute", "ORG")]);
+    assert_eq!(quote(&a, "budget is a disgrace"), (QuoteKind::Direct, "Maria Lopez".to_string(), Resolution::Explicit));
+}
+
+#[test]
+fn a_relative_clause_after_an_apposition_leaves_the_person_the_subject() {
+    let text = "Prices rose. Ana Bruni, a developer and spokeswoman for the Harbour Coalition, which is made up of investors, said many of the examples were wrong.";
+    let a = analyse(text, &[("Ana Bruni", "PER"), ("Harbour Coalition", "ORG")]);
+    assert_eq!(quote(&a, "many of the examples").1, "Ana Bruni");
+    // a phrase set off before the name is no apposition
+    let text = "\"He is funny,\" attorney Eric Lev said of Tom Bell. Of Carl Dunn, Lev, who has given money to Rubio, said, \"He is flat-out scary and I do not think he can win.\"";
+    let a = analyse(text, &[("Eric Lev", "PER"), ("Tom Bell", "PER"), ("Carl Dunn", "PER"), ("Lev", "PER"), ("Rubio", "PER")]);
+    assert_eq!(quote(&a, "flat-out scary").1, "Eric Lev");
+}
+
+#[test]
+fn a_sentence_long_quote_without_its_comma_still_takes_the_cue_after_it() {
+    let text = "The campaign said the story was false.\n\n\"For months we have had to stand by while leaks have tried to create a false narrative\" said Nick Merle, a campaign spokesman.";
+    let a = analyse(text, &[("Nick Merle", "PER")]);
+    assert_eq!(quote(&a, "false narrative"), (QuoteKind::Direct, "Nick Merle".to_string(), Resolution::Explicit));
+}
+
+#[test]
+fn reported_speech_inside_an_attribution_does_not_take_the_next_quote() {
+    let text = "Mayor Tim Ross spoke first.\n\n\"They are not terminable at will,\" spokesperson Ron Lidell told the Daily Ledger in July, after Mayor Tim Ross said he wanted to end the deal. \"These contracts are fully binding.\"";
+    let a = analyse(text, &[("Tim Ross", "PER"), ("Ron Lidell", "PER"), ("Daily Ledger", "ORG")]);
+    assert_eq!(quote(&a, "he wanted to end the deal").1, "Tim Ross");
+    assert_eq!(quote(&a, "fully binding").1, "Ron Lidell");
+}

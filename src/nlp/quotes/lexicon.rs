@@ -69,7 +69,7 @@ const ROLES: &[&str] = &[
     "republican", "democrat", "lawmaker", "legislator", "statesman", "delegate", "commissioner", "administrator",
     "superintendent", "inspector", "detective", "investigator", "cardinal", "pope", "bishop", "rabbi", "imam",
     "consultant", "operative", "lobbyist", "columnist", "commentator", "correspondent", "historian", "scholar",
-    "counsel", "treasurer", "organizer", "organiser", "physician", "pastor",
+    "counsel", "treasurer", "organizer", "organiser", "physician", "pastor", "boss",
     // organisations named by what they are ("the ministry said")
     "ministry", "government", "company", "agency", "department", "committee", "embassy", "office", "court",
     "administration", "commission", "council", "firm", "bank", "union", "party", "campaign", "spokesperson",

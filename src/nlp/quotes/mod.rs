@@ -33,7 +33,7 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// quotation marks are no quotes; 7: a quotation interrupted by its attribution is one quote
 /// with parts, a quote finishing its speaker's clause is mixed, indefinite role descriptions
 /// are someone new).
-pub const RULES_VERSION: &str = "quotes-rules-7";
+pub const RULES_VERSION: &str = "quotes-rules-8";
 
 /// Quotes of an article and the clusters their speakers belong to.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -114,6 +114,10 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
 
     let mut quotes = Vec::with_capacity(all.len());
     let mut previous: Option<(Speaker, usize)> = None; // speaker and paragraph of the last quote
+    // the last direct quote's speaker and paragraph, and its cue (token)
+    let mut previous_direct: Option<(Speaker, usize, usize)> = None;
+    // whether the last quote is reported speech in the clause of the last direct quote's cue
+    let mut reported_in_attribution = false;
     let mut previous_end = 0; // where the last quote ended
     for a in &all {
         // a photo caption says what a picture shows, not what anyone said
@@ -130,7 +134,12 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
             .or_else(|| previous_sentence_subject(&doc, &mut clusters, a, previous_end, options.min_words_unattributed))
             .or_else(|| reported_subject(&doc, &mut clusters, a))
             .or_else(|| {
-            let (prev, prev_paragraph) = previous.as_ref()?;
+            // `"...," Jo Lee told the paper, after the mayor said he would end the deal. "..."`:
+            // reported speech inside the last direct quote's attribution does not interrupt it
+            let (prev, prev_paragraph) = match &previous_direct {
+                Some((speaker, paragraph, _)) if reported_in_attribution => (speaker, paragraph),
+                _ => previous.as_ref().map(|(s, p)| (s, p))?,
+            };
             let continues = a.kind == QuoteKind::Direct && (paragraph == *prev_paragraph || paragraph == prev_paragraph + 1);
             continues.then(|| Speaker { resolution: Resolution::Continuation, ..prev.clone() })
         });
@@ -143,6 +152,12 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
         }
         if let Some(s) = &speaker {
             previous = Some((s.clone(), paragraph));
+            let first = doc.tokens.partition_point(|t| t.end <= a.start).min(doc.tokens.len() - 1);
+            reported_in_attribution = a.kind != QuoteKind::Direct
+                && previous_direct.as_ref().is_some_and(|&(_, p, cue)| p == paragraph && first > cue && doc.sentence[first] == doc.sentence[cue]);
+            if a.kind == QuoteKind::Direct {
+                previous_direct = a.cue.map(|(cue, _)| (s.clone(), paragraph, cue));
+            }
         }
         previous_end = a.end;
         let cue = a.cue.map(|(s, e)| {

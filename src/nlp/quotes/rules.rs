@@ -46,6 +46,10 @@ fn cue_at(doc: &Doc, i: usize) -> Option<&'static str> {
     if i > 0 && matches!(doc.word(i - 1), "the" | "a" | "an" | "these" | "those" | "its" | "their" | "his" | "her" | "our" | "my" | "your") {
         return None;
     }
+    // a compound noun: "a liberal think tank"
+    if doc.word(i) == "think" && doc.word(i + 1).starts_with("tank") {
+        return None;
+    }
     cue_base(doc.word(i))
 }
 
@@ -154,8 +158,9 @@ fn quote_subject_of(doc: &Doc, k: usize) -> Option<Mention> {
     })
 }
 
-/// Speaker of a direct quote from a cue after its closing mark at token `close`.
-fn cue_after(doc: &Doc, close: usize) -> Option<(Option<usize>, Option<Mention>)> {
+/// Speaker of a direct quote from a cue after its closing mark at token `close` (opening
+/// mark at `open`).
+fn cue_after(doc: &Doc, open: usize, close: usize) -> Option<(Option<usize>, Option<Mention>)> {
     let n = doc.tokens.len();
     // “..., ” he said / “...?” she asked: the quote ends a clause (titles like “Fox News Sunday” don't)
     // (past spaces and a nested quote's closing mark: `outreach,' "`)
@@ -165,7 +170,9 @@ fn cue_after(doc: &Doc, close: usize) -> Option<(Option<usize>, Option<Mention>)
     }
     let last_inside = doc.chars[inside.saturating_sub(1)];
     let clause = matches!(last_inside, ',' | '.' | '!' | '?' | '…' | '-' | '—') || doc.is_punct(close + 1, ',');
-    if !clause {
+    // (or a sentence-long quote whose writer left out the comma: `"... of anonymity" said Jo Lee`)
+    let opens_sentence = doc.sentences[doc.sentence[open]].0 == open && words_between(doc, open, close) >= 6 && doc.is_word(close + 1);
+    if !(clause || opens_sentence) {
         return None;
     }
     let mut i = close + 1;
@@ -346,7 +353,7 @@ pub fn direct_attributions(doc: &Doc) -> Vec<Attribution> {
             confidence: 0.5,
             from_head: false,
         };
-        let after = cue_after(doc, close).filter(|(k, _)| !cue_heads_a_clause(doc, open, close, *k));
+        let after = cue_after(doc, open, close).filter(|(k, _)| !cue_heads_a_clause(doc, open, close, *k));
         if let Some((k, speaker)) = after {
             a.cue = k.map(|k| (k, k + 1));
             a.speaker = speaker;

@@ -226,6 +226,16 @@ impl Doc {
             if (open + 1..last).any(|i| self.quote_of[i].is_some()) {
                 return None;
             }
+            // "Jo Lee, a spokeswoman for the Coalition, which is made up of investors, said": a
+            // relative clause qualifies the phrase before it, whose own apposition may come first
+            if matches!(self.word(open + 1), "who" | "which") {
+                if let Some(outer) = comma_before(open).filter(|&c| DETERMINERS.contains(&self.word(c + 1)) || is_role(self.word(c + 1))) {
+                    let clean = (outer + 1..open).all(|i| self.quote_of[i].is_none() && !self.is_punct(i, ';'));
+                    if let Some(name) = self.name_before_comma(outer).filter(|_| clean) {
+                        return Some(Mention { appositive: true, ..name });
+                    }
+                }
+            }
             if let Some(name) = self.name_before_comma(open) {
                 return Some(Mention { appositive: true, ..name });
             }
@@ -278,6 +288,12 @@ impl Doc {
             return None;
         }
         if let Some(kind) = pronoun_kind(strip_clitic(self.word(start))) {
+            // "added his campaign manager Jo Lee": the person named after the possessive's role
+            if matches!(self.word(start), "his" | "her" | "their" | "its") {
+                if let Some(person) = self.person_after_role(start + 1, false) {
+                    return Some(person);
+                }
+            }
             return matches!(strip_clitic(self.word(start)), "he" | "she" | "they" | "it" | "i" | "we")
                 .then_some(Mention { start, end: start + 1, kind: MentionKind::Pronoun(kind), appositive: false });
         }
@@ -302,7 +318,7 @@ impl Doc {
                         return Some(person);
                     }
                     // "noted NBC’s Dante Chinni": the organisation says where the person works
-                    if let Some(person) = self.person_after_possessive(*e_end) {
+                    if let Some(person) = self.person_after_possessive(*e_end, label == "ORG") {
                         return Some(person);
                     }
                     return Some(Mention { start: i, end: *e_end, kind: MentionKind::Name { label }, appositive: false });
@@ -323,6 +339,10 @@ impl Doc {
                 if let Some(k) = person.filter(|&k| (i..k).all(|j| self.is_capitalized(j) && self.sentence[j] == self.sentence[i])) {
                     let (_, _, end) = &self.entities[self.entity_starting[k]?];
                     return Some(Mention { start: k, end: *end, kind: MentionKind::Name { label: "PER" }, appositive: false });
+                }
+                // "said Republican party boss Jo Lee": a capitalised qualifier, then the role
+                if let Some(person) = self.capitalized_run(i).and_then(|end| self.person_after_role(end, true)) {
+                    return Some(person);
                 }
                 return self.capitalized_run(i).map(|end| Mention { start: i, end, kind: MentionKind::Name { label: "PER" }, appositive: false });
             }
@@ -454,7 +474,9 @@ impl Doc {
         let dot_after = l + 2 == i && self.is_punct(l + 1, '.');
         let adjacent = l + 1 == i || dot_after;
         let abbreviated = dot_after || self.word(l).ends_with('.');
-        let role = is_person_title(self.word(l)) || (after_organisation && (abbreviated || self.chars[self.tokens[l].start].is_lowercase()));
+        // (the last part of a compound title counts: "Secretary-Treasurer")
+        let titled = |w: &str| is_person_title(w) || w.rsplit('-').next().is_some_and(|last| last != w && is_person_title(last));
+        let role = titled(self.word(l)) || (after_organisation && (abbreviated || self.chars[self.tokens[l].start].is_lowercase()));
         if !(adjacent && role) {
             return None;
         }
@@ -468,8 +490,9 @@ impl Doc {
         (entity.label == "PER").then_some(Mention { start: i, end: *end, kind: MentionKind::Name { label: "PER" }, appositive: false })
     }
 
-    /// A person named right after a possessive ending at `start` ("NBC’s Dante Chinni").
-    fn person_after_possessive(&self, start: usize) -> Option<Mention> {
+    /// A person named right after a possessive ending at `start` ("NBC’s Dante Chinni"), or
+    /// after its role words ("the Ledger's senior politics editor Sam Ginz").
+    fn person_after_possessive(&self, start: usize, after_organisation: bool) -> Option<Mention> {
         let before = self.word(start.checked_sub(1)?);
         let mut i = start;
         if i < self.tokens.len() && matches!(self.word(i), "'s" | "’s") {
@@ -477,7 +500,7 @@ impl Doc {
         } else if !(before.ends_with("'s") || before.ends_with("’s")) {
             return None;
         }
-        self.person_named_at(i)
+        self.person_named_at(i).or_else(|| self.person_after_role(i, after_organisation))
     }
 
     /// A name (PER/ORG entity, or a capitalised run when NER found nothing there) ending at `end`.

@@ -115,13 +115,16 @@ fn attribution_for(doc: &Doc, content: &RoleSpan, cues: &[&RoleSpan], sources: &
     })
 }
 
-/// The span without edge spaces and edge punctuation other than quotation marks.
+/// The span without edge spaces and edge punctuation other than quotation marks, and without
+/// the closing mark of a quote before it or the opening mark of one after it.
 fn trim(doc: &Doc, mut start: usize, mut end: usize) -> Option<(usize, usize)> {
     let keep = |c: char| c.is_alphanumeric() || "\"“”«»„'’)".contains(c);
-    while start < end && !keep(doc.chars[start]) {
+    let mark = |c: char| "\"“”«»„'’".contains(c);
+    let space = |i: usize| doc.chars.get(i).is_some_and(|c| c.is_whitespace());
+    while start < end && (!keep(doc.chars[start]) || (mark(doc.chars[start]) && space(start + 1))) {
         start += 1;
     }
-    while end > start && !(keep(doc.chars[end - 1]) || doc.chars[end - 1] == '.') {
+    while end > start && (!(keep(doc.chars[end - 1]) || doc.chars[end - 1] == '.') || (mark(doc.chars[end - 1]) && end >= 2 && space(end - 2))) {
         end -= 1;
     }
     (start < end).then_some((start, end))
