@@ -90,6 +90,7 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
     let cased = text.chars().any(char::is_uppercase);
     let named = |e: &Entity| !cased || e.text.chars().any(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_' || c == '@');
     let entities: Vec<Entity> = entities.iter().filter(|e| named(e) && !(credits && wire::is_photo_credit(&chars, &e.text, e.start))).cloned().collect();
+    let entities = people_tagged_misc(entities);
     let doc = Doc::new(text, &entities);
     let mut clusters = Clusters::from_doc(&doc);
     clusters.use_model(options.speaker_model);
@@ -181,6 +182,24 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
     }
     let quotes = join_interrupted(&doc.chars, quotes);
     QuoteAnalysis { quotes, speakers: clusters.to_schema(), pronoun_choices: clusters.take_choices() }
+}
+
+/// A name NER tagged MISC that ends in a person's name the article tags PER elsewhere ("the
+/// Democratic candidate Hillary Clinton suggested ..." beside "Clinton said"; "Republican
+/// Donald Trump") is that person: the quote rules read its tail as a PER name, one label per
+/// person in a document, as readers take it.
+fn people_tagged_misc(mut entities: Vec<Entity>) -> Vec<Entity> {
+    let people: Vec<String> = entities.iter().filter(|e| e.label == "PER").map(|e| e.text.clone()).collect();
+    for e in entities.iter_mut().filter(|e| e.label == "MISC") {
+        // the longest tail of whole words that is a person's name
+        let cuts = std::iter::once(0).chain(e.text.char_indices().filter(|&(_, c)| c == ' ').map(|(i, _)| i + 1));
+        // (two words at least: "senior Trump adviser", "Never Trump" name no one)
+        let Some(cut) = cuts.filter(|&i| e.text[i..].contains(' ') && people.iter().any(|p| *p == e.text[i..])).min() else { continue };
+        e.start += e.text[..cut].chars().count();
+        e.text = e.text[cut..].to_string();
+        e.label = "PER".to_string();
+    }
+    entities
 }
 
 /// One quotation interrupted by its own attribution (`"A museum will not end poverty," he
