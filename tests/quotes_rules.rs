@@ -1273,3 +1273,16 @@ fn reported_speech_inside_an_attribution_does_not_take_the_next_quote() {
     assert_eq!(quote(&a, "he wanted to end the deal").1, "Tim Ross");
     assert_eq!(quote(&a, "fully binding").1, "Ron Lidell");
 }
+
+#[test]
+fn a_possessive_description_set_off_by_a_comma_names_the_person_after_it() {
+    for (cue, person) in [
+        ("said Ann Price's introducer, actress Jo Lee Curt", "Jo Lee Curt"),
+        ("said the bureau's director, James B. Cole", "James B. Cole"),
+        ("said his longtime friend, Tom Hale", "Tom Hale"),
+    ] {
+        let text = format!("Ben Carr spoke in Iowa on Monday. \"The facts have not changed at all since last year,\" {cue}. Then it rained.");
+        let a = analyse(&text, &[("Ben Carr", "PER"), ("Ann Price", "PER"), ("Jo Lee Curt", "PER"), ("James B. Cole", "PER"), ("Tom Hale", "PER")]);
+        assert_eq!(quote(&a, "facts have not changed").1, person, "{cue}");
+    }
+}

@@ -287,6 +287,9 @@ impl Doc {
         if start >= self.tokens.len() || self.quote_of[start].is_some() || !self.is_word(start) {
             return None;
         }
+        if let Some(person) = self.person_after_possessive_description(start) {
+            return Some(person);
+        }
         if let Some(kind) = pronoun_kind(strip_clitic(self.word(start))) {
             // "added his campaign manager Jo Lee": the person named after the possessive's role
             if matches!(self.word(start), "his" | "her" | "their" | "its") {
@@ -375,6 +378,23 @@ impl Doc {
             }
         }
         None
+    }
+
+    /// "said Clinton's introducer, actress Jo Lee", "said the bureau's director, James Cole": a
+    /// possessive description at `start`, set off by a comma, before the person's name.
+    fn person_after_possessive_description(&self, start: usize) -> Option<Mention> {
+        let sentence = self.sentence[start];
+        let comma = (start + 1..(start + 8).min(self.tokens.len())).find(|&i| !self.is_word(i) && !self.is_punct(i, '.') && !self.is_punct(i, '-'))?;
+        if !self.is_punct(comma, ',') || (start..comma).any(|i| self.quote_of[i].is_some() || self.sentence[i] != sentence) {
+            return None;
+        }
+        let possessive = (start..comma).any(|i| matches!(self.word(i), "'s" | "’s" | "his" | "her" | "their" | "its") || is_possessive(self.word(i)));
+        let last = comma - 1;
+        if !(possessive && self.is_plain_word(last)) {
+            return None;
+        }
+        let person = self.mention_starting_at(comma + 1)?;
+        matches!(person.kind, MentionKind::Name { label: "PER" }).then_some(Mention { appositive: true, ..person })
     }
 
     /// A short description that is no role ("the editorial", "the paper's editorial board",
