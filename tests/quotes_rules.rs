@@ -1286,3 +1286,22 @@ fn a_possessive_description_set_off_by_a_comma_names_the_person_after_it() {
         assert_eq!(quote(&a, "facts have not changed").1, person, "{cue}");
     }
 }
+
+#[test]
+fn about_before_a_number_and_a_time_phrase_after_the_addressee_leave_a_reported_clause() {
+    let text = "The governor spoke. Gov. Tom Lane has said about 20 people have indicated an interest in the seat.";
+    let a = analyse(text, &[("Tom Lane", "PER")]);
+    let (q, s) = quote_and_speaker(&a, "20 people");
+    assert!(q.text.starts_with("about 20 people"), "{q:?}");
+    assert_eq!(s.name, "Tom Lane");
+    // "said about the plan" names a topic, not what was said
+    let text = "The governor spoke. Tom Lane said about the plan very little in the end.";
+    let a = analyse(text, &[("Tom Lane", "PER")]);
+    assert!(a.quotes.is_empty(), "{:?}", a.quotes);
+
+    let text = "The vote is near. Tom Lane told Ohio Democrats this weekend he would consider it an insult if they stayed home.";
+    let a = analyse(text, &[("Tom Lane", "PER"), ("Ohio Democrats", "MISC")]);
+    let (q, s) = quote_and_speaker(&a, "consider it an insult");
+    assert!(q.text.starts_with("he would consider"), "{q:?}");
+    assert_eq!(s.name, "Tom Lane");
+}

@@ -518,7 +518,9 @@ fn content_start(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<usize>
     }
     // "vowed to bring back lost jobs": a promise's infinitive is what was promised
     let promised = matches!(base, "promise" | "vow" | "pledge" | "threaten") && doc.word(start) == "to";
-    let adverbial = matches!(doc.word(start), "to" | "for" | "about" | "on" | "in" | "at" | "with" | "by" | "of" | "so" | "during" | "after" | "before" | "last" | "this" | "yesterday" | "today" | "earlier");
+    // ("said about 20 people have ...": "about" before a number is a quantity)
+    let quantity = doc.word(start) == "about" && is_number(doc.word(start + 1));
+    let adverbial = !quantity && matches!(doc.word(start), "to" | "for" | "about" | "on" | "in" | "at" | "with" | "by" | "of" | "so" | "during" | "after" | "before" | "last" | "this" | "yesterday" | "today" | "earlier");
     if start >= s_end || !promised && adverbial && doc.word(k + 1) != "that" && start == k + 1 {
         return None;
     }
@@ -547,6 +549,30 @@ fn coordinated_subject(doc: &Doc, k: usize) -> Option<Mention> {
     clean.then_some(m)
 }
 
+/// A number word or numeral ("20", "1,500", "two", "dozens").
+fn is_number(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_digit())
+        || matches!(word, "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten" | "half" | "dozens" | "hundreds" | "thousands" | "millions")
+}
+
+/// The token after a time phrase at `i` ("this weekend", "last week", "on Monday",
+/// "yesterday"), or `i` when none starts there.
+fn time_phrase_end(doc: &Doc, i: usize) -> usize {
+    const UNITS: &[&str] = &["week", "weekend", "month", "year", "morning", "afternoon", "evening", "night", "spring", "summer", "fall", "autumn", "winter"];
+    const DAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    let w = doc.word(i);
+    if matches!(w, "yesterday" | "today" | "tonight" | "recently" | "earlier" | "later") || DAYS.contains(&w) {
+        return i + 1;
+    }
+    if matches!(w, "this" | "last" | "next") && UNITS.contains(&doc.word(i + 1)) {
+        return i + 2;
+    }
+    if w == "on" && DAYS.contains(&doc.word(i + 1)) {
+        return i + 2;
+    }
+    i
+}
+
 /// "told POLITICO he planned to stay", "told reporters the plan would fail": where the clause
 /// after a named or pronoun addressee starts, when one starts there.
 fn clause_after_addressee(doc: &Doc, start: usize, s_end: usize) -> Option<usize> {
@@ -555,6 +581,8 @@ fn clause_after_addressee(doc: &Doc, start: usize, s_end: usize) -> Option<usize
         None if matches!(doc.word(start), "me" | "him" | "her" | "us" | "them" | "reporters" | "journalists") => start + 1,
         None => return None,
     };
+    // "told voters this weekend he would ...": past a time phrase
+    let after = time_phrase_end(doc, after);
     let opens_clause = after < s_end && doc.is_word(after) && doc.quote_of[after].is_none() && (matches!(doc.word(after), "he" | "she" | "they" | "it" | "we" | "i" | "the" | "there" | "his" | "her" | "their") || (doc.is_capitalized(after) && !is_function_word(doc.word(after))));
     opens_clause.then_some(after)
 }
