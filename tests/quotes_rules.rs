@@ -1305,3 +1305,14 @@ fn about_before_a_number_and_a_time_phrase_after_the_addressee_leave_a_reported_
     assert!(q.text.starts_with("he would consider"), "{q:?}");
     assert_eq!(s.name, "Tom Lane");
 }
+
+#[test]
+fn a_piece_resolves_to_the_name_the_article_put_before_the_same_noun() {
+    let text = "A Harbour Institute poll shows that voters have left the party. Ann Price leads Tom Lane by 46 percent to 42 percent, according to the poll.";
+    let a = analyse(text, &[("Harbour Institute", "ORG"), ("Ann Price", "PER"), ("Tom Lane", "PER")]);
+    assert_eq!(quote(&a, "46 percent").1, "Harbour Institute");
+    // a piece nobody was named with stays unnamed
+    let text = "Voters have left the party. Ann Price leads Tom Lane by 46 percent to 42 percent, according to the poll.";
+    let a = analyse(text, &[("Ann Price", "PER"), ("Tom Lane", "PER")]);
+    assert_eq!(quote(&a, "46 percent").1, "");
+}

@@ -366,7 +366,9 @@ fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speake
         MentionKind::Pronoun(kind) => clusters.resolve_pronoun(doc, *kind, start, doc.sentence[mention.start]),
         MentionKind::Nominal { words, plural } => {
             if *plural {
-                None
+                // "according to the poll" after "a Bloomberg poll": the name put before the noun
+                let piece = mention.end == mention.start + 2 && speakers::is_piece(doc.word(mention.start), doc.word(mention.start + 1));
+                piece.then(|| clusters.named_with(doc, doc.word(mention.start + 1), start)).flatten()
             } else {
                 clusters.resolve_description(doc, mention.start, mention.end, start).or_else(|| clusters.resolve_nominal(words, start))
             }

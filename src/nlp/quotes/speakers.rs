@@ -110,6 +110,11 @@ const DOCUMENTS: &[&str] = &["statement", "ad", "advert", "advertisement", "clip
 /// court): left unresolved rather than given to the last speaker.
 const OPINION_PIECES: &[&str] = &["editorial", "report", "piece", "article", "story", "op-ed", "survey", "poll", "study", "ruling", "filing", "complaint", "lawsuit", "headline", "book", "document", "decision", "order", "opinion"];
 
+/// "the poll", "the statement": a definite written or recorded piece.
+pub fn is_piece(determiner: &str, noun: &str) -> bool {
+    determiner == "the" && (OPINION_PIECES.contains(&noun) || DOCUMENTS.contains(&noun))
+}
+
 /// Plural or generic descriptions that name nobody in particular.
 const GENERIC: &[&str] = &[
     "officials", "sources", "source", "experts", "analysts", "critics", "supporters", "residents", "voters", "witnesses", "aides", "observers",
@@ -1135,10 +1140,10 @@ impl Clusters {
             .collect();
         let head = words.last()?.clone();
         if DOCUMENTS.contains(&head.as_str()) {
-            return self.issuer(char_pos).or_else(|| self.author_just_before(doc, char_pos));
+            return self.named_with(doc, &head, char_pos).or_else(|| self.issuer(char_pos)).or_else(|| self.author_just_before(doc, char_pos));
         }
         if OPINION_PIECES.contains(&head.as_str()) {
-            return self.author_just_before(doc, char_pos);
+            return self.named_with(doc, &head, char_pos).or_else(|| self.author_just_before(doc, char_pos));
         }
         // "the editorial board", "the paper's editorial": a newspaper speaks
         let press = || organisation_kind("newspaper").unwrap_or(&[]);
@@ -1300,6 +1305,25 @@ impl Clusters {
     /// Who wrote a piece the sentence at `char_pos` quotes ("The Washington Post ran a feature
     /// on Saturday. The piece used ..."): the person or organisation the sentence before opens
     /// its main clause with, or this sentence before `char_pos`.
+    /// "A Bloomberg poll shows ... according to the poll": the name the article last put
+    /// before the same noun ("Bloomberg poll", "Jo Lee's book"), back to `DESCRIPTION_REACH`
+    /// code points before `char_pos`.
+    pub fn named_with(&self, doc: &Doc, noun: &str, char_pos: usize) -> Option<usize> {
+        let here = doc.tokens.partition_point(|t| t.start < char_pos);
+        (0..here).rev().take_while(|&i| char_pos - doc.tokens[i].start <= DESCRIPTION_REACH).find_map(|i| {
+            if without_possessive(doc.word(i)) != noun || doc.quote_of[i].is_some() || i == 0 {
+                return None;
+            }
+            // the name right before it, past a possessive ("Jo Lee's book")
+            let last = if matches!(doc.word(i - 1), "'s" | "’s") { i.checked_sub(2)? } else { i - 1 };
+            let e = doc.entity_ending[last]?;
+            let (entity, start, _) = &doc.entities[e];
+            speaker_label(&entity.label)?;
+            let at = doc.tokens[*start].start;
+            self.all.iter().position(|c| c.mentions.iter().any(|m| m.start == at))
+        })
+    }
+
     fn author_just_before(&self, doc: &Doc, char_pos: usize) -> Option<usize> {
         let sentence = doc.sentence_at_char(char_pos);
         let opener = |s: usize| {
