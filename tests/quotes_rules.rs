@@ -1316,3 +1316,11 @@ fn a_piece_resolves_to_the_name_the_article_put_before_the_same_noun() {
     let a = analyse(text, &[("Ann Price", "PER"), ("Tom Lane", "PER")]);
     assert_eq!(quote(&a, "46 percent").1, "");
 }
+
+#[test]
+fn a_possessive_pronoun_the_head_marks_as_source_stands_for_its_owner() {
+    let text = "Tom Lane is casting himself as a friend of the workers. His promises to raise wages for every worker notwithstanding, the plan favours the rich.";
+    let roles = [role(text, "His", Role::Source, 0.9), role(text, "promises", Role::Cue, 0.9), role(text, "to raise wages for every worker", Role::Content, 0.95)];
+    let a = analyse_tagged(text, &[("Tom Lane", "PER")], &roles);
+    assert_eq!(quote(&a, "to raise wages"), (QuoteKind::Indirect, "Tom Lane".to_string(), Resolution::Pronoun));
+}

@@ -10,7 +10,7 @@
 //! each one measured.
 
 use super::doc::Doc;
-use super::lexicon::reports_speech;
+use super::lexicon::{pronoun_kind, reports_speech};
 use super::rules::{speaker_of_cue, Attribution};
 use super::speakers::{Mention, MentionKind};
 use super::QuoteOptions;
@@ -161,6 +161,12 @@ fn token_range(doc: &Doc, start: usize, end: usize) -> Option<(usize, usize)> {
 /// read them; a span the rules cannot read becomes a description of its own words.
 fn mention_in(doc: &Doc, start: usize, end: usize) -> Option<Mention> {
     let (first, last) = token_range(doc, start, end)?;
+    // "His promises to ...", "his best response was to say ...": the possessive pronoun the
+    // head marks as the source stands for its owner
+    if last == first + 1 && matches!(doc.word(first), "his" | "her" | "their" | "its") {
+        let kind = pronoun_kind(doc.word(first))?;
+        return Some(Mention { start: first, end: last, kind: MentionKind::Pronoun(kind), appositive: false });
+    }
     // an apposition ("Chad Bown, an expert at the Peterson Institute"): the speaker is the head
     // before the first comma, not a name inside the description
     if let Some(comma) = (first + 1..last).find(|&i| matches!(doc.word(i), "," | "--" | "—" | "–")) {
