@@ -1324,3 +1324,11 @@ fn a_possessive_pronoun_the_head_marks_as_source_stands_for_its_owner() {
     let a = analyse_tagged(text, &[("Tom Lane", "PER")], &roles);
     assert_eq!(quote(&a, "to raise wages"), (QuoteKind::Indirect, "Tom Lane".to_string(), Resolution::Pronoun));
 }
+
+#[test]
+fn a_relative_then_a_titled_name_in_commas_is_the_subject_and_state_before_a_title_is_no_cue() {
+    let text = "Paul Grant spoke first. \"This is a great year for our next governor, Paul Grant,\" Grant's nephew, state Del. Omar Fields (D-Norfolk), shouted to the crowd.";
+    let a = analyse(text, &[("Paul Grant", "PER"), ("Grant", "PER"), ("Omar Fields", "PER")]);
+    assert_eq!(quote(&a, "great year"), (QuoteKind::Direct, "Omar Fields".to_string(), Resolution::Apposition));
+    assert_eq!(a.quotes.len(), 1, "{:?}", a.quotes);
+}

@@ -46,8 +46,11 @@ fn cue_at(doc: &Doc, i: usize) -> Option<&'static str> {
     if i > 0 && matches!(doc.word(i - 1), "the" | "a" | "an" | "these" | "those" | "its" | "their" | "his" | "her" | "our" | "my" | "your") {
         return None;
     }
-    // a compound noun: "a liberal think tank"
+    // a compound noun: "a liberal think tank"; a noun before a title: "state Del. Jo Lee"
     if doc.word(i) == "think" && doc.word(i + 1).starts_with("tank") {
+        return None;
+    }
+    if doc.word(i) == "state" && doc.is_capitalized(i + 1) && doc.quote_of.get(i + 1).is_some_and(Option::is_none) {
         return None;
     }
     cue_base(doc.word(i))

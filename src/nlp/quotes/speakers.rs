@@ -60,6 +60,8 @@ const DESCRIPTORS: &[&str] = &[
     "teacher", "nurse", "actor", "actress", "singer", "comedian", "columnist", "commentator", "correspondent", "writer",
     "blogger", "historian", "economist", "survivor", "del.", "del", "fellow", "organizer", "organiser", "protester",
     "ally", "moderator", "constituent", "operative", "surrogate", "confidant", "friend", "consultant", "pundit",
+    "nephew", "niece", "cousin", "uncle", "aunt", "grandson", "granddaughter", "grandfather", "grandmother", "neighbor",
+    "neighbour", "girlfriend", "boyfriend", "fiancé", "fiancée",
 ];
 
 /// A word that can stand for a person: a role ("senator"), a descriptor ("widow") or a person
@@ -263,13 +265,17 @@ impl Doc {
                     }
                 }
             }
-            if let Some(inner) = self.name_ending_at(last) {
+            // (past a parenthesis: "Lee's nephew, state Del. Omar Fields (D-Norfolk), shouted")
+            if let Some(inner) = self.name_before_comma(last) {
                 // "The chairman, Phil Lovas, said", "A lawyer for the outlets, David Schulz, said"
                 // the phrase before the first comma, back to a quote, a comma or the sentence start
                 let phrase = (self.sentences[sentence].0.max(open.saturating_sub(9))..open).rev().take_while(|&i| self.quote_of[i].is_none() && !self.is_punct(i, ','));
                 let titled_subject = phrase.clone().count() <= 8 && phrase.into_iter().any(|i| self.is_word(i) && is_person_title(self.word(i)));
                 let described = titled_subject || self.nominal_ending_at(open).is_some();
-                if open + 1 == inner.start && described {
+                // (titles may stand before the name: "state Del.", "Rep.")
+                let titles = |i: usize| self.is_punct(i, '.') || (self.is_word(i) && (!self.is_capitalized(i) || is_person_title(self.word(i)) || HONORIFICS.contains(&self.word(i))));
+                let titled_name = inner.start > open && inner.start - open <= 4 && (open + 1..inner.start).all(titles);
+                if titled_name && described {
                     return Some(Mention { appositive: true, ..inner });
                 }
             }
