@@ -1332,3 +1332,16 @@ fn a_relative_then_a_titled_name_in_commas_is_the_subject_and_state_before_a_tit
     assert_eq!(quote(&a, "great year"), (QuoteKind::Direct, "Omar Fields".to_string(), Resolution::Apposition));
     assert_eq!(a.quotes.len(), 1, "{:?}", a.quotes);
 }
+
+#[test]
+fn how_after_an_addressee_and_a_show_title_in_the_addressee_open_the_reported_clause() {
+    let text = "Pat Cade told Alex Marl on Thursday how surprised he is that health has been at the forefront.\n\n\"One of the things I am surprised about is how much the health issue has affected this race,\" said Cade.";
+    let a = analyse(text, &[("Pat Cade", "PER"), ("Alex Marl", "PER"), ("Cade", "PER")]);
+    let (q, s) = quote_and_speaker(&a, "how surprised");
+    assert_eq!((q.kind, s.name.as_str()), (QuoteKind::Indirect, "Pat Cade"));
+
+    let text = "Heading into the debate, Jo Sand told MSNBC's \"Morning Joe\" that nobody would question her knowledge of the issues.";
+    let a = analyse(text, &[("Jo Sand", "PER"), ("MSNBC", "ORG")]);
+    let (q, s) = quote_and_speaker(&a, "nobody would question");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("nobody would question her knowledge of the issues", "Jo Sand"));
+}

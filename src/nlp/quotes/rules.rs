@@ -497,8 +497,13 @@ fn content_start(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<usize>
         let clause_between = (start..that).any(|i| is_finite_verb(doc.word(i)));
         // ... nor a relative "that" ("called for contestants to wear dresses that showed ...")
         let next = doc.word(that + 1);
-        let relative = that > start && (is_finite_verb(next) || (next.len() > 4 && next.ends_with("ed")));
-        let plain = (start..that).all(|i| (doc.is_word(i) || doc.is_punct(i, ',')) && cue_at(doc, i).is_none() && doc.quote_of[i].is_none());
+        // ("how surprised he is": only "that" is relative)
+        let relative = that > start && doc.word(that) == "that" && (is_finite_verb(next) || (next.len() > 4 && next.ends_with("ed")));
+        // (a show's title may stand in the addressee: 'told MSNBC's "Morning Joe" that')
+        let plain = (start..that).all(|i| match doc.quote_of[i] {
+            Some(q) => is_title_in_marks(doc, q),
+            None => (doc.is_word(i) || doc.is_punct(i, ',')) && cue_at(doc, i).is_none(),
+        });
         // "that" itself is not content; "how"/"why"/"whether" are; "He said that, if elected, ..."
         let first = if doc.word(that) == "that" { that + 1 } else { that };
         (!clause_between && !relative && plain).then(|| if doc.is_punct(first, ',') { first + 1 } else { first })
@@ -550,6 +555,14 @@ fn coordinated_subject(doc: &Doc, k: usize) -> Option<Mention> {
     let m = doc.mention_starting_at(clause).filter(|m| m.end < j)?;
     let clean = (m.end..j).all(|i| doc.quote_of[i].is_none() && cue_at(doc, i).is_none() && !doc.is_punct(i, ';'));
     clean.then_some(m)
+}
+
+/// Quote `q` of the doc is a short title in marks ("Morning Joe", "Meet the Press"): at most
+/// five words, each capitalised or a short function word.
+fn is_title_in_marks(doc: &Doc, q: usize) -> bool {
+    let (_, open, close) = doc.quotes[q];
+    let words: Vec<usize> = (open + 1..close).filter(|&i| doc.is_word(i)).collect();
+    !words.is_empty() && words.len() <= 5 && words.iter().all(|&i| doc.is_capitalized(i) || matches!(doc.word(i), "the" | "of" | "and" | "a" | "in" | "on" | "for"))
 }
 
 /// A number word or numeral ("20", "1,500", "two", "dozens").
