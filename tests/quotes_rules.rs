@@ -1345,3 +1345,15 @@ fn how_after_an_addressee_and_a_show_title_in_the_addressee_open_the_reported_cl
     let (q, s) = quote_and_speaker(&a, "nobody would question");
     assert_eq!((q.text.as_str(), s.name.as_str()), ("nobody would question her knowledge of the issues", "Jo Sand"));
 }
+
+#[test]
+fn a_paragraph_after_a_cue_and_a_colon_is_a_block_quote() {
+    let text = "Governor Tim Ross spoke on the radio.\n\nRoss added:\n\nIt is typical of her. She knows nothing, but the talking never stops.\n\nThen the show ended.";
+    let a = analyse(text, &[("Tim Ross", "PER"), ("Ross", "PER")]);
+    let (q, s) = quote_and_speaker(&a, "typical of her");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("It is typical of her. She knows nothing, but the talking never stops.", "Tim Ross"));
+    // a paragraph in marks is an ordinary quote; a colon inside a paragraph leads nothing
+    let text = "Governor Tim Ross spoke.\n\nRoss added:\n\n\"It is typical of her,\" he said of the senator.\n\nHe said: the plan is not typical of anyone in the state at all.";
+    let a = analyse(text, &[("Tim Ross", "PER"), ("Ross", "PER")]);
+    assert_eq!(a.quotes.iter().filter(|q| q.text.contains("typical of her")).count(), 1, "{:?}", a.quotes);
+}

@@ -343,9 +343,11 @@ fn cue_heads_a_clause(doc: &Doc, open: usize, close: usize, cue: Option<usize>) 
     quoted_words < 4 && words_between(doc, k + 1, s_end) >= 5
 }
 
-/// Attributions for every direct quote that has an adjacent cue or a leading colon.
+/// Attributions for every direct quote that has an adjacent cue or a leading colon, and for
+/// block quotes.
 pub fn direct_attributions(doc: &Doc) -> Vec<Attribution> {
     let mut out = Vec::with_capacity(doc.quotes.len());
+    out.extend(block_quotes(doc));
     for &(q, open, close) in &doc.quotes {
         let mut a = Attribution {
             start: q.content_start(),
@@ -376,6 +378,32 @@ pub fn direct_attributions(doc: &Doc) -> Vec<Attribution> {
             a.confidence = 0.85;
         }
         out.push(a);
+    }
+    out
+}
+
+/// `The governor added:` closing a paragraph, then a paragraph without quotation marks: a
+/// block quote, verbatim speech set off by its layout (the whole next paragraph).
+fn block_quotes(doc: &Doc) -> Vec<Attribution> {
+    let n = doc.tokens.len();
+    let mut out = Vec::new();
+    for colon in 1..n.saturating_sub(1) {
+        let (here, next) = (&doc.tokens[colon], &doc.tokens[colon + 1]);
+        if !doc.is_punct(colon, ':') || next.paragraph == here.paragraph || doc.quote_of[colon + 1].is_some() || !doc.is_word(colon + 1) {
+            continue;
+        }
+        let k = colon - 1;
+        if cue_at(doc, k).is_none_or(|b| !is_speech_verb(b)) {
+            continue;
+        }
+        let Some(speaker) = quote_subject_of(doc, k) else { continue };
+        let last = (colon + 1..n).take_while(|&i| doc.tokens[i].paragraph == next.paragraph).last().unwrap_or(colon + 1);
+        // (a quote inside the paragraph makes it an ordinary one, read by the other rules)
+        if (colon + 1..=last).any(|i| doc.quote_of[i].is_some()) || words_between(doc, colon + 1, last + 1) < 6 {
+            continue;
+        }
+        let (start, end) = doc.char_span(colon + 1, last + 1);
+        out.push(Attribution { start, end, kind: QuoteKind::Direct, cue: Some((k, k + 1)), speaker: Some(speaker), confidence: 0.8, from_head: false });
     }
     out
 }
