@@ -1357,3 +1357,15 @@ fn a_paragraph_after_a_cue_and_a_colon_is_a_block_quote() {
     let a = analyse(text, &[("Tim Ross", "PER"), ("Ross", "PER")]);
     assert_eq!(a.quotes.iter().filter(|q| q.text.contains("typical of her")).count(), 1, "{:?}", a.quotes);
 }
+
+#[test]
+fn a_time_phrase_between_subject_and_cue_and_an_addressee_before_that_after_a_participle() {
+    let text = "The race tightened. Tom Axel on Wednesday called on Howard Dean to apologize to Ann Price for accusing her of lying.";
+    let a = analyse(text, &[("Tom Axel", "PER"), ("Howard Dean", "PER"), ("Ann Price", "PER")]);
+    assert_eq!(quote(&a, "to apologize").1, "Tom Axel");
+
+    let text = "Tom Axel lost ground. He recently pitched himself to farmers by telling them that their lives are hard and they should vote for him.";
+    let a = analyse(text, &[("Tom Axel", "PER")]);
+    let (q, s) = quote_and_speaker(&a, "their lives are hard");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("their lives are hard and they should vote for him", "Tom Axel"));
+}

@@ -63,6 +63,12 @@ fn subject_end(doc: &Doc, k: usize) -> usize {
     while end > 0 && doc.is_word(end - 1) && (is_auxiliary(doc.word(end - 1)) || doc.word(end - 1) == "as") && k - end < 4 {
         end -= 1;
     }
+    // "David Axelrod on Wednesday called on ...", "Jo Lee last week said ..."
+    for back in [1, 2] {
+        if end > back && time_phrase_end(doc, end - back) == end && doc.sentence[end - back] == doc.sentence[k] {
+            return end - back;
+        }
+    }
     end
 }
 
@@ -109,7 +115,9 @@ fn subject_of(doc: &Doc, k: usize) -> Option<Mention> {
 /// attacked Clinton, saying, “...”": a participle cue continues the sentence's subject.
 fn participle_subject(doc: &Doc, k: usize) -> Option<Mention> {
     // a participle that introduces speech, not an adjective ("draw continuing fire")
-    let introduces = (k > 0 && doc.is_punct(k - 1, ',')) || doc.word(k + 1) == "that" || doc.is_punct(k + 1, ',') || doc.is_punct(k + 1, ':') || doc.quote_of.get(k + 1).is_some_and(Option::is_some);
+    // ("by telling them that ...": an addressee before "that")
+    let addressed = matches!(doc.word(k + 1), "them" | "him" | "her" | "us" | "me" | "reporters" | "voters" | "supporters") && doc.word(k + 2) == "that";
+    let introduces = (k > 0 && doc.is_punct(k - 1, ',')) || doc.word(k + 1) == "that" || addressed || doc.is_punct(k + 1, ',') || doc.is_punct(k + 1, ':') || doc.quote_of.get(k + 1).is_some_and(Option::is_some);
     // ("saying he would ...", "saying Trump was ..." introduce a clause too)
     let clause_follows = doc.is_capitalized(k + 1) || matches!(doc.word(k + 1), "he" | "she" | "they" | "it" | "we" | "i" | "the" | "his" | "her" | "their" | "there");
     if !doc.word(k).ends_with("ing") || !(introduces || clause_follows) {
