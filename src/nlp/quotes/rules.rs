@@ -64,7 +64,7 @@ fn subject_end(doc: &Doc, k: usize) -> usize {
         end -= 1;
     }
     // "David Axelrod on Wednesday called on ...", "Jo Lee last week said ..."
-    for back in [1, 2] {
+    for back in [2, 1] {
         if end > back && time_phrase_end(doc, end - back) == end && doc.sentence[end - back] == doc.sentence[k] {
             return end - back;
         }
