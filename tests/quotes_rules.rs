@@ -1369,3 +1369,10 @@ fn a_time_phrase_between_subject_and_cue_and_an_addressee_before_that_after_a_pa
     let (q, s) = quote_and_speaker(&a, "their lives are hard");
     assert_eq!((q.text.as_str(), s.name.as_str()), ("their lives are hard and they should vote for him", "Tom Axel"));
 }
+
+#[test]
+fn a_comma_closing_a_show_title_ends_the_opening_phrase() {
+    let text = "Pence spoke on CNN.\n\nOn \"Face the Nation,\" Sen. Bernie Sand (Vt.), who lost the primaries to Ann Price, named fatigue as one of the reasons. \"The younger people are sick and tired of discrimination and racism.\"";
+    let a = analyse(text, &[("Pence", "PER"), ("CNN", "ORG"), ("Bernie Sand", "PER"), ("Ann Price", "PER")]);
+    assert_eq!(quote(&a, "sick and tired").1, "Bernie Sand");
+}

@@ -1683,7 +1683,16 @@ pub fn main_clause_start(doc: &Doc, start: usize, end: usize) -> usize {
     if !opens_phrase {
         return start;
     }
-    (start..end.min(start + 30)).find(|&t| doc.is_punct(t, ',') && doc.quote_of[t].is_none()).map_or(start, |comma| comma + 1)
+    // (the comma may close a short title in marks: 'On "Face the Nation," Sen. Jo Lee said')
+    let closes_title = |t: usize| {
+        doc.quote_of[t].is_some_and(|q| {
+            let (_, open, close) = doc.quotes[q];
+            close == t + 1 && (open + 1..t).filter(|&i| doc.is_word(i)).count() <= 5
+        })
+    };
+    (start..end.min(start + 30))
+        .find(|&t| doc.is_punct(t, ',') && (doc.quote_of[t].is_none() || closes_title(t)))
+        .map_or(start, |comma| if doc.quote_of[comma].is_some() { comma + 2 } else { comma + 1 })
 }
 
 /// Words that open an introductory phrase before a sentence's subject.
