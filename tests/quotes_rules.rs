@@ -1376,3 +1376,10 @@ fn a_comma_closing_a_show_title_ends_the_opening_phrase() {
     let a = analyse(text, &[("Pence", "PER"), ("CNN", "ORG"), ("Bernie Sand", "PER"), ("Ann Price", "PER")]);
     assert_eq!(quote(&a, "sick and tired").1, "Bernie Sand");
 }
+
+#[test]
+fn a_role_word_after_an_honorific_is_a_surname() {
+    let text = "Larry King hosts a show. Ed Tull hosts another.\n\n''I have never been edited or had a show of mine not run,'' Mr. King, 82, told me.";
+    let a = analyse(text, &[("Larry King", "PER"), ("Ed Tull", "PER")]);
+    assert_eq!(quote(&a, "never been edited").1, "Larry King");
+}

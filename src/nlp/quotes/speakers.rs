@@ -543,6 +543,10 @@ impl Doc {
                 return speaker_label(&entity.label).map(|label| Mention { start: *start, end, kind: MentionKind::Name { label }, appositive: false });
             }
         }
+        // "Mr. King", "Ms. Judge": after a personal honorific a role word is a surname
+        if self.is_capitalized(last) && last > 0 && matches!(self.word(last - 1), "mr." | "mrs." | "ms." | "dr.") && self.quote_of[last].is_none() {
+            return Some(Mention { start: last, end, kind: MentionKind::Name { label: "PER" }, appositive: false });
+        }
         // possessive-free capitalised run, not sentence-initial function words
         if !self.is_capitalized(last) || is_role(self.word(last)) || is_nationality(self.word(last)) {
             return None;
