@@ -1383,3 +1383,15 @@ fn a_role_word_after_an_honorific_is_a_surname() {
     let a = analyse(text, &[("Larry King", "PER"), ("Ed Tull", "PER")]);
     assert_eq!(quote(&a, "never been edited").1, "Larry King");
 }
+
+#[test]
+fn a_month_after_a_persons_name_is_the_surname_and_no_auxiliary_inside_a_name() {
+    let text = "Talks went on. British Prime Minister Theresa May said that the country would leave by the end of March. She met Tom Lane May 5 in London.";
+    // NER stops at the given name
+    let a = analyse(text, &[("Theresa", "PER"), ("Tom Lane", "PER")]);
+    assert_eq!(quote(&a, "the country would leave").1, "Theresa May");
+
+    let text = "Columnist George Will wrote a book. Will said the party had lost its way for good.";
+    let a = analyse(text, &[("George Will", "PER"), ("Will", "PER")]);
+    assert_eq!(quote(&a, "lost its way").1, "George Will");
+}

@@ -91,6 +91,7 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
     let named = |e: &Entity| !cased || e.text.chars().any(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_' || c == '@');
     let entities: Vec<Entity> = entities.iter().filter(|e| named(e) && !(credits && wire::is_photo_credit(&chars, &e.text, e.start))).cloned().collect();
     let entities = people_tagged_misc(entities);
+    let entities = month_surnames(text, entities);
     let doc = Doc::new(text, &entities);
     let mut clusters = Clusters::from_doc(&doc);
     clusters.use_model(options.speaker_model);
@@ -199,6 +200,31 @@ fn people_tagged_misc(mut entities: Vec<Entity>) -> Vec<Entity> {
         e.text = e.text[cut..].to_string();
         e.label = "PER".to_string();
     }
+    entities
+}
+
+/// "Prime Minister Theresa May said": NER often stops a person's name before a surname that
+/// is also a month; a capitalised May, June, April or August right after a person's name, not
+/// followed by a day's number, is part of the name.
+fn month_surnames(text: &str, mut entities: Vec<Entity>) -> Vec<Entity> {
+    if !entities.iter().any(|e| e.label == "PER") {
+        return entities;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    for e in entities.iter_mut().filter(|e| e.label == "PER") {
+        let rest: String = chars.get(e.end..(e.end + 12).min(chars.len())).map(|c| c.iter().collect()).unwrap_or_default();
+        let Some(month) = ["May", "June", "April", "August"].into_iter().find(|m| rest.strip_prefix(' ').is_some_and(|r| r.starts_with(m))) else { continue };
+        let after = &rest[1 + month.len()..];
+        let ends_word = !after.starts_with(|c: char| c.is_alphanumeric());
+        let dated = after.trim_start_matches([' ', ',']).starts_with(|c: char| c.is_ascii_digit());
+        if ends_word && !dated {
+            e.end += 1 + month.chars().count();
+            e.text = chars[e.start..e.end].iter().collect();
+        }
+    }
+    // (the month word NER may have tagged apart is now inside the name)
+    let people: Vec<(usize, usize)> = entities.iter().filter(|e| e.label == "PER").map(|e| (e.start, e.end)).collect();
+    entities.retain(|e| !people.iter().any(|&(s, end)| s < e.start && e.end <= end));
     entities
 }
 

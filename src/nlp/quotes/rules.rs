@@ -60,7 +60,8 @@ fn cue_at(doc: &Doc, i: usize) -> Option<&'static str> {
 /// auxiliaries ("has also said") and "was quoted as".
 fn subject_end(doc: &Doc, k: usize) -> usize {
     let mut end = doc.parenthesis_before(k).unwrap_or(k);
-    while end > 0 && doc.is_word(end - 1) && (is_auxiliary(doc.word(end - 1)) || doc.word(end - 1) == "as") && k - end < 4 {
+    // (not a name's last word: "Theresa May said")
+    while end > 0 && doc.is_word(end - 1) && doc.entity_at[end - 1].is_none() && (is_auxiliary(doc.word(end - 1)) || doc.word(end - 1) == "as") && k - end < 4 {
         end -= 1;
     }
     // "David Axelrod on Wednesday called on ...", "Jo Lee last week said ..."
