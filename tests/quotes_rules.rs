@@ -1395,3 +1395,16 @@ fn a_month_after_a_persons_name_is_the_surname_and_no_auxiliary_inside_a_name() 
     let a = analyse(text, &[("George Will", "PER"), ("Will", "PER")]);
     assert_eq!(quote(&a, "lost its way").1, "George Will");
 }
+
+#[test]
+fn a_pronoun_and_its_verb_keep_the_clause_and_a_led_quote_leaves_the_next_sentences_cue() {
+    let text = "Costs rose. Bernie Sand on Tuesday said he wants to attack four provisions in the tax code that address how losses are deducted.";
+    let a = analyse(text, &[("Bernie Sand", "PER")]);
+    let (q, _) = quote_and_speaker(&a, "four provisions");
+    assert!(q.text.starts_with("he wants to attack"), "{q:?}");
+
+    let text = "Mayor Jen Robb said the video should be released but said \"the question is the timing.\" Gov. Pat Crory said it would be \"improper\" for him to speak on whether the video should be released.";
+    let a = analyse(text, &[("Jen Robb", "PER"), ("Pat Crory", "PER")]);
+    assert_eq!(quote(&a, "the question is the timing").1, "Jen Robb");
+    assert_eq!(quote(&a, "for him to speak").1, "Pat Crory");
+}

@@ -367,7 +367,12 @@ pub fn direct_attributions(doc: &Doc) -> Vec<Attribution> {
             confidence: 0.5,
             from_head: false,
         };
-        let after = cue_after(doc, open, close).filter(|(k, _)| !cue_heads_a_clause(doc, open, close, *k));
+        // `but said "the question is the timing." Jo Lee said ...`: a quote a cue leads and that
+        // closes its sentence leaves the next sentence's cue alone
+        let led = open.checked_sub(if doc.is_punct(open.saturating_sub(1), ',') || doc.is_punct(open.saturating_sub(1), ':') { 2 } else { 1 });
+        let led_by_cue = led.is_some_and(|j| doc.sentence[j] == doc.sentence[open] && cue_at(doc, j).is_some_and(is_speech_verb));
+        let closes_sentence = doc.sentence.get(close + 1).is_some_and(|&s| s != doc.sentence[close]);
+        let after = cue_after(doc, open, close).filter(|(k, _)| !cue_heads_a_clause(doc, open, close, *k)).filter(|_| !(led_by_cue && closes_sentence));
         if let Some((k, speaker)) = after {
             a.cue = k.map(|k| (k, k + 1));
             a.speaker = speaker;
@@ -531,7 +536,9 @@ fn content_start(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<usize>
     let after_complementizer = (start..(start + 12).min(s_end)).find(|&i| complementizer(doc.word(i)) && doc.quote_of[i].is_none()).and_then(|that| {
         // ... but not a "that" inside the content ("said officials are in possession of video
         // that shows ..."): a finite verb before it makes the words between a clause
-        let clause_between = (start..that).any(|i| is_finite_verb(doc.word(i)));
+        // (or a subject pronoun and its verb: "said he wants to attack provisions that ...")
+        let pronoun_clause = matches!(doc.word(start), "he" | "she" | "they" | "we" | "i") && that > start + 1;
+        let clause_between = pronoun_clause || (start..that).any(|i| is_finite_verb(doc.word(i)));
         // ... nor a relative "that" ("called for contestants to wear dresses that showed ...")
         let next = doc.word(that + 1);
         // ("how surprised he is": only "that" is relative)
