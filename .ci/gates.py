@@ -23,21 +23,22 @@ NER_F1 = 0.93
 
 # (path into eval_quotes.py's JSON) -> bar that fails the build
 ENFORCED = {
-    ("direct", "f1"): 0.975,  # measured 0.9802 (2026-12-07)
-    ("precision",): 0.92,  # measured 0.9248 (issue #19's bar; an interrupted quotation counts once)
-    ("indirect", "recall"): 0.85,  # measured 0.8597
+    ("direct", "f1"): 0.975,  # measured 0.9795 (2026-12-07, quotes-rules-8)
+    ("precision",): 0.92,  # measured 0.9247 (issue #19's bar; an interrupted quotation counts once)
+    ("indirect", "recall"): 0.86,  # measured 0.8736
     ("speaker", "accuracy"): 0.93,  # measured 0.9408
-    ("speaker", "name_acc"): 0.94,  # measured 0.9598
-    ("speaker", "pronoun_acc"): 0.92,  # measured 0.9359
+    ("speaker", "name_acc"): 0.94,  # measured 0.9623
+    ("speaker", "pronoun_acc"): 0.92,  # measured 0.9295
     ("speaker", "nominal_acc"): 0.60,  # measured 0.600 (12 of 20)
-    # measured 0.8896 (2026-12-07; 0.8836 on 2026-12-06: the retrained head finds more reported
-    # speech, some of it with harder speakers)
-    ("speaker", "indirect", "accuracy"): 0.88,
-    ("who_said_what", "all"): 0.86,  # measured 0.8667 (2026-12-07)
-    ("who_said_what", "indirect"): 0.78,  # measured 0.7923
+    ("speaker", "indirect", "accuracy"): 0.89,  # measured 0.9076
+    # measured 0.8818 (992 of 1,125); issue #19's bar 0.88 is printed as its target. Enforced a
+    # little under it: the int8 model's kernels differ between CPUs, and the same build measured
+    # 3 quotes apart on two machines of this workplace (0.8667 / 0.8640)
+    ("who_said_what", "all"): 0.875,
+    ("who_said_what", "indirect"): 0.80,  # measured 0.8233 (issue #19's bar)
 }
-# issue #19's bars on who said what (printed beside each figure, enforced once met); every other
-# bar is enforced above
+# issue #19's bars on who said what (printed beside each figure); every other bar is enforced
+# above
 TARGETS = dict(ENFORCED)
 TARGETS[("who_said_what", "all")] = 0.88
 TARGETS[("who_said_what", "indirect")] = 0.80
