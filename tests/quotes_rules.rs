@@ -1408,3 +1408,15 @@ fn a_pronoun_and_its_verb_keep_the_clause_and_a_led_quote_leaves_the_next_senten
     assert_eq!(quote(&a, "the question is the timing").1, "Jen Robb");
     assert_eq!(quote(&a, "for him to speak").1, "Pat Crory");
 }
+
+#[test]
+fn a_person_holding_another_head_office_is_not_the_president() {
+    let text = "Alberta Premier Jason Kenn said the province would sue. The state news agency quoted the president as saying the army would stay in the north.";
+    let a = analyse(text, &[("Alberta", "LOC"), ("Jason Kenn", "PER")]);
+    let (_, s) = quote_and_speaker(&a, "the army would stay");
+    assert_eq!((s.name.as_str(), s.text.as_str()), ("", "the president"), "{s:?}");
+    // the one called president still is
+    let text = "President Ana Ruiz met Premier Jason Kenn. The state news agency quoted the president as saying the army would stay in the north.";
+    let a = analyse(text, &[("Ana Ruiz", "PER"), ("Jason Kenn", "PER")]);
+    assert_eq!(quote(&a, "the army would stay").1, "Ana Ruiz");
+}

@@ -117,6 +117,9 @@ pub fn is_piece(determiner: &str, noun: &str) -> bool {
     determiner == "the" && (OPINION_PIECES.contains(&noun) || DOCUMENTS.contains(&noun))
 }
 
+/// Offices one person seldom holds two of at once: a premier is not "the president".
+const OFFICES: &[&str] = &["president", "premier", "chancellor", "governor", "mayor", "king", "queen", "pope"];
+
 /// Plural or generic descriptions that name nobody in particular.
 const GENERIC: &[&str] = &[
     "officials", "sources", "source", "experts", "analysts", "critics", "supporters", "residents", "voters", "witnesses", "aides", "observers",
@@ -1208,7 +1211,10 @@ impl Clusters {
             return None;
         }
         // no one the article calls a Democrat is "the Republican nominee"
-        let fits = |id: usize| !contradicts(&words, |w| self.called(id, w, char_pos));
+        // ... and no one the article gave another head office is "the president" ("Alberta
+        // Premier Jason Kenney" is not)
+        let office_clash = |id: usize| OFFICES.contains(&head.as_str()) && !self.called(id, &head, char_pos) && OFFICES.iter().any(|o| *o != head && self.called(id, o, char_pos));
+        let fits = |id: usize| !contradicts(&words, |w| self.called(id, w, char_pos)) && !office_clash(id);
         if let Some(id) = self.resolve_person_description(&words, &head, char_pos) {
             // a title shared with the description's head but not its other words ("Sen. Joni
             // Ernst, R-Iowa" for "the Florida senator") gives way to the subject just before
