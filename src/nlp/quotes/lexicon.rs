@@ -153,6 +153,11 @@ pub fn pronoun_kind(word: &str) -> Option<PronounKind> {
     })
 }
 
+/// "his", "her", "their", "its": a possessive that stands for its owner.
+pub fn is_possessive_pronoun(word: &str) -> bool {
+    matches!(word, "his" | "her" | "their" | "its")
+}
+
 /// What a pronoun may refer to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PronounKind {

@@ -32,7 +32,8 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// at mean tag probability 0.9, or 0.8 beside a verb of speech, for the stage-2 head; titles in
 /// quotation marks are no quotes; 7: a quotation interrupted by its attribution is one quote
 /// with parts, a quote finishing its speaker's clause is mixed, indefinite role descriptions
-/// are someone new).
+/// are someone new; 8: people after role words, possessives and appositions, block quotes,
+/// more reported clauses, names NER cuts at a month or tags MISC).
 pub const RULES_VERSION: &str = "quotes-rules-8";
 
 /// Quotes of an article and the clusters their speakers belong to.
@@ -84,14 +85,14 @@ impl Default for QuoteOptions {
 pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], options: &QuoteOptions) -> QuoteAnalysis {
     // a caption's photo credit names no speaker
     let credits = entities.iter().any(|e| e.text.contains('/'));
-    let chars: Vec<char> = if credits { text.chars().collect() } else { Vec::new() };
+    let chars: Vec<char> = text.chars().collect();
     // in a cased article a word without a capital is no one's name ("according to the
     // nonpartisan Congressional Budget Office"); handles keep theirs ("@jo_lee")
     let cased = text.chars().any(char::is_uppercase);
     let named = |e: &Entity| !cased || e.text.chars().any(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_' || c == '@');
     let entities: Vec<Entity> = entities.iter().filter(|e| named(e) && !(credits && wire::is_photo_credit(&chars, &e.text, e.start))).cloned().collect();
     let entities = people_tagged_misc(entities);
-    let entities = month_surnames(text, entities);
+    let entities = month_surnames(&chars, entities);
     let doc = Doc::new(text, &entities);
     let mut clusters = Clusters::from_doc(&doc);
     clusters.use_model(options.speaker_model);
@@ -206,11 +207,7 @@ fn people_tagged_misc(mut entities: Vec<Entity>) -> Vec<Entity> {
 /// "Prime Minister Theresa May said": NER often stops a person's name before a surname that
 /// is also a month; a capitalised May, June, April or August right after a person's name, not
 /// followed by a day's number, is part of the name.
-fn month_surnames(text: &str, mut entities: Vec<Entity>) -> Vec<Entity> {
-    if !entities.iter().any(|e| e.label == "PER") {
-        return entities;
-    }
-    let chars: Vec<char> = text.chars().collect();
+fn month_surnames(chars: &[char], mut entities: Vec<Entity>) -> Vec<Entity> {
     for e in entities.iter_mut().filter(|e| e.label == "PER") {
         let rest: String = chars.get(e.end..(e.end + 12).min(chars.len())).map(|c| c.iter().collect()).unwrap_or_default();
         let Some(month) = ["May", "June", "April", "August"].into_iter().find(|m| rest.strip_prefix(' ').is_some_and(|r| r.starts_with(m))) else { continue };

@@ -605,8 +605,8 @@ fn coordinated_subject(doc: &Doc, k: usize) -> Option<Mention> {
 /// five words, each capitalised or a short function word.
 fn is_title_in_marks(doc: &Doc, q: usize) -> bool {
     let (_, open, close) = doc.quotes[q];
-    let words: Vec<usize> = (open + 1..close).filter(|&i| doc.is_word(i)).collect();
-    !words.is_empty() && words.len() <= 5 && words.iter().all(|&i| doc.is_capitalized(i) || matches!(doc.word(i), "the" | "of" | "and" | "a" | "in" | "on" | "for"))
+    let words = || (open + 1..close).filter(|&i| doc.is_word(i));
+    (1..=5).contains(&words().count()) && words().all(|i| doc.is_capitalized(i) || matches!(doc.word(i), "the" | "of" | "and" | "a" | "in" | "on" | "for"))
 }
 
 /// A number word or numeral ("20", "1,500", "two", "dozens").

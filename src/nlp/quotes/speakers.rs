@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use super::doc::Doc;
 use super::speaker_model::{Candidate, PronounChoice, SpeakerModel, FEATURES};
-use super::lexicon::{expand_role, given_name_gender, is_company_noun, is_nationality, is_role, pronoun_kind, PronounKind, HONORIFICS};
+use super::lexicon::{expand_role, given_name_gender, is_company_noun, is_nationality, is_possessive_pronoun, is_role, pronoun_kind, PronounKind, HONORIFICS};
 use crate::schema::{Resolution, SpeakerCluster, TextSpan};
 
 /// What kind of mention a speaker is.
@@ -306,7 +306,7 @@ impl Doc {
         }
         if let Some(kind) = pronoun_kind(strip_clitic(self.word(start))) {
             // "added his campaign manager Jo Lee": the person named after the possessive's role
-            if matches!(self.word(start), "his" | "her" | "their" | "its") {
+            if is_possessive_pronoun(self.word(start)) {
                 if let Some(person) = self.person_after_role(start + 1, false) {
                     return Some(person);
                 }
@@ -358,10 +358,11 @@ impl Doc {
                     return Some(Mention { start: k, end: *end, kind: MentionKind::Name { label: "PER" }, appositive: false });
                 }
                 // "said Republican party boss Jo Lee": a capitalised qualifier, then the role
-                if let Some(person) = self.capitalized_run(i).and_then(|end| self.person_after_role(end, true)) {
+                let run = self.capitalized_run(i);
+                if let Some(person) = run.and_then(|end| self.person_after_role(end, true)) {
                     return Some(person);
                 }
-                return self.capitalized_run(i).map(|end| Mention { start: i, end, kind: MentionKind::Name { label: "PER" }, appositive: false });
+                return run.map(|end| Mention { start: i, end, kind: MentionKind::Name { label: "PER" }, appositive: false });
             }
             // "said Republican political consultant Jo Lee", "told longtime pollster Jo Lee":
             // lowercase modifiers of a role word that comes next
@@ -402,7 +403,7 @@ impl Doc {
         if !self.is_punct(comma, ',') || (start..comma).any(|i| self.quote_of[i].is_some() || self.sentence[i] != sentence) {
             return None;
         }
-        let possessive = (start..comma).any(|i| matches!(self.word(i), "'s" | "’s" | "his" | "her" | "their" | "its") || is_possessive(self.word(i)));
+        let possessive = (start..comma).any(|i| matches!(self.word(i), "'s" | "’s") || is_possessive_pronoun(self.word(i)) || is_possessive(self.word(i)));
         let last = comma - 1;
         if !(possessive && self.is_plain_word(last)) {
             return None;
@@ -1318,9 +1319,6 @@ impl Clusters {
             .map(|&(_, _, id)| id)
     }
 
-    /// Who wrote a piece the sentence at `char_pos` quotes ("The Washington Post ran a feature
-    /// on Saturday. The piece used ..."): the person or organisation the sentence before opens
-    /// its main clause with, or this sentence before `char_pos`.
     /// "A Bloomberg poll shows ... according to the poll": the name the article last put
     /// before the same noun ("Bloomberg poll", "Jo Lee's book"), back to `DESCRIPTION_REACH`
     /// code points before `char_pos`.
@@ -1340,6 +1338,9 @@ impl Clusters {
         })
     }
 
+    /// Who wrote a piece the sentence at `char_pos` quotes ("The Washington Post ran a feature
+    /// on Saturday. The piece used ..."): the person or organisation the sentence before opens
+    /// its main clause with, or this sentence before `char_pos`.
     fn author_just_before(&self, doc: &Doc, char_pos: usize) -> Option<usize> {
         let sentence = doc.sentence_at_char(char_pos);
         let opener = |s: usize| {

@@ -10,7 +10,7 @@
 //! each one measured.
 
 use super::doc::Doc;
-use super::lexicon::{pronoun_kind, reports_speech};
+use super::lexicon::{is_possessive_pronoun, pronoun_kind, reports_speech};
 use super::rules::{speaker_of_cue, Attribution};
 use super::speakers::{Mention, MentionKind};
 use super::QuoteOptions;
@@ -163,7 +163,7 @@ fn mention_in(doc: &Doc, start: usize, end: usize) -> Option<Mention> {
     let (first, last) = token_range(doc, start, end)?;
     // "His promises to ...", "his best response was to say ...": the possessive pronoun the
     // head marks as the source stands for its owner
-    if last == first + 1 && matches!(doc.word(first), "his" | "her" | "their" | "its") {
+    if last == first + 1 && is_possessive_pronoun(doc.word(first)) {
         let kind = pronoun_kind(doc.word(first))?;
         return Some(Mention { start: first, end: last, kind: MentionKind::Pronoun(kind), appositive: false });
     }
