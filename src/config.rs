@@ -204,6 +204,14 @@ pub struct NerConfig {
     /// Most tokens (padding included) in one model batch. Default: 2048 (peak RSS of `enrich`
     /// 149 MiB with the two-head model on PolNeAR dev; 8192 held about 600 MiB and was no faster).
     pub max_batch_tokens: usize,
+    /// How articles are cut into the model's windows: `"model"` (as the model folder's
+    /// `config.json` says), `"sentences"` (one sentence each), `"packed"` (whole sentences
+    /// share a window) or `"context"` (whole sentences read with their neighbours, each token
+    /// predicted where it sits most centrally). Default: `"model"`.
+    pub windows: String,
+    /// With `"context"` windows: tokens of neighbouring sentences read on each side (whole
+    /// sentences, up to about this many). Default: 64.
+    pub window_context: usize,
 }
 
 impl Default for NerConfig {
@@ -215,6 +223,8 @@ impl Default for NerConfig {
             threads: 2,
             window_overlap: 32,
             max_batch_tokens: 2048,
+            windows: "model".into(),
+            window_context: 64,
         }
     }
 }
@@ -304,6 +314,10 @@ impl Config {
         check(self.worker.parallelism > 0, "worker.parallelism must be at least 1")?;
         check(self.worker.max_in_flight >= self.worker.max_batch_articles, "worker.max_in_flight must be at least max_batch_articles")?;
         check(self.ner.threads > 0, "ner.threads must be at least 1")?;
+        check(
+            matches!(self.ner.windows.as_str(), "model" | "sentences" | "packed" | "context"),
+            "ner.windows must be model, sentences, packed or context",
+        )?;
         check(matches!(self.observability.log_format.as_str(), "text" | "json"), "observability.log_format must be text or json")?;
         Ok(())
     }

@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 
 use quotewire::config::Config;
 use quotewire::enrich::{enrich_lines, pronoun_choice_lines};
+use quotewire::nlp::ner::model::WindowMode;
 use quotewire::nlp::quotes::speaker_model::SpeakerModel;
 use quotewire::nlp::quotes::QuoteOptions;
 use quotewire::nlp::ner::NerModel;
@@ -208,6 +209,9 @@ fn ner_settings(config: &Config) -> NerSettings {
         threads: ner.threads,
         window_overlap: ner.window_overlap,
         max_batch_tokens: ner.max_batch_tokens,
+        // validated with the configuration: "model" and nothing else parses to None
+        windows: WindowMode::parse(&ner.windows),
+        window_context: ner.window_context,
     }
 }
 

@@ -18,6 +18,8 @@ fn model() -> &'static NerModel {
             threads: 2,
             window_overlap: 32,
             max_batch_tokens: 8192,
+            windows: None,
+            window_context: 64,
         };
         Enricher::load_ner(&settings).unwrap_or_else(|e| panic!("loading the shipped model: {e} (run deploy/setup.sh)"))
     })
@@ -125,7 +127,7 @@ fn a_config_that_declares_an_attribution_head_fails_clearly_on_a_one_head_graph(
         serde_json::from_str(&std::fs::read_to_string(shipped.join("config.json")).expect("config")).expect("json");
     config["attribution_labels"] = serde_json::json!(["O", "B-SOURCE", "I-SOURCE", "B-CUE", "I-CUE", "B-CONTENT", "I-CONTENT"]);
     std::fs::write(dir.join("config.json"), config.to_string()).expect("write config");
-    let settings = NerSettings { model_dir: dir.clone(), onnxruntime_path: None, threads: 1, window_overlap: 32, max_batch_tokens: 8192 };
+    let settings = NerSettings { model_dir: dir.clone(), onnxruntime_path: None, threads: 1, window_overlap: 32, max_batch_tokens: 8192, windows: None, window_context: 64 };
     let error = Enricher::load_ner(&settings).err().expect("a one-head graph must not load as two-head").to_string();
     std::fs::remove_dir_all(&dir).ok();
     assert!(error.contains("attribution_logits") && error.contains("one-head"), "{error}");

@@ -6,7 +6,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_twohead import attribution_tags, char_roles, conll_words, sentence_ends, tag_spans  # noqa: E402
+import random  # noqa: E402
+
+from train_twohead import (  # noqa: E402
+    CONTENT, attribution_tags, char_roles, conll_words, packed_sentence_windows, sentence_ends, sentence_ranges, tag_spans,
+)
 
 
 def word_offsets(text):
@@ -76,6 +80,21 @@ def test_sentences_end_where_the_served_windows_end():
     # a break before a quote mark, at a line break and before a capital; none after a title's dot
     # ("Mr.", "Dr.") or before a lower-case word
     assert ends == ['.|"', "!|Then", ".|Dr"]
+
+
+def test_packed_windows_hold_whole_sentences_and_carry_the_teachers_slice():
+    text = " ".join(f"Ona Pell met the mayor of Brackwater on day {i}." for i in range(60))
+    offsets = conll_words(text)
+    a = {"text": text, "offsets": offsets, "ids": list(range(len(offsets))), "casing": [1] * len(offsets),
+         "labels": [0] * len(offsets), "teacher": [(i,) for i in range(len(offsets))]}
+    starts = {s for s, _ in sentence_ranges(a)} | {len(offsets)}
+    for seed in range(5):
+        windows = packed_sentence_windows(a, random.Random(seed))
+        assert [t for w in windows for t in w[0]] == a["ids"], "every token once, in order"
+        for ids, _, _, _, teacher in windows:
+            assert len(ids) <= CONTENT
+            assert ids[0] in starts and ids[-1] + 1 in starts, "cut between sentences only"
+            assert [t[0] for t in teacher] == ids, "the teacher's targets are the window's own tokens"
 
 
 def test_weights_read_back_from_a_quantized_export_match_the_model(tmp_path):

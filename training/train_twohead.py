@@ -227,6 +227,64 @@ def sentence_windows(a):
     return out
 
 
+def sentence_ranges(a):
+    """Token ranges `(start, end)` of an article's sentences, in order."""
+    out, start = [], 0
+    for end in sentence_ends(a["text"], a["offsets"]) + [len(a["ids"]) - 1]:
+        out.append((start, end + 1))
+        start = end + 1
+    return [r for r in out if r[1] > r[0]]
+
+
+def packed_sentence_windows(a, rng):
+    """Windows of consecutive whole sentences up to CONTENT wordpieces (as `windows: "context"`
+    serves the model: cut between sentences only), the first window's budget drawn at random so
+    that sentences meet window edges at other places each epoch; a sentence longer than a
+    window is cut. With a teacher's sentence-window NER output on the article
+    (`a["teacher"]`), each window carries its slice as the NER target."""
+    out, cur = [], None
+    budget = rng.randrange(1, CONTENT + 1) if rng else CONTENT
+
+    def emit(s, e):
+        teacher = a.get("teacher")
+        w = window(a["ids"][s:e], a["casing"][s:e], [-100] * (e - s), a["labels"][s:e])
+        out.append(w + ((teacher[s:e],) if teacher is not None else ()))
+
+    for s, e in sentence_ranges(a):
+        if cur and e - cur[0] <= budget:
+            cur[1] = e
+            continue
+        if cur:
+            emit(*cur)
+            budget = CONTENT
+        if e - s > CONTENT:
+            for k in range(s, e, CONTENT):
+                emit(k, min(e, k + CONTENT))
+            cur = None
+        else:
+            cur = [s, e]
+    if cur:
+        emit(*cur)
+    return out
+
+
+def sentence_teacher_targets(teacher_fn, articles, cls_id, sep_id):
+    """The starting model's NER distribution over every token of every article, read one
+    sentence per window (the layout where its entities are right), as float16 `[tokens, 9]`."""
+    for a in articles:
+        windows = sentence_windows(a)
+        probs = [None] * len(windows)
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i][0]))
+        for j in range(0, len(order), 64):
+            group = order[j:j + 64]
+            ids, mask, types, _, _ = collate([windows[i] for i in group], cls_id, sep_id)
+            ner = F.softmax(teacher_fn(ids, mask, types), dim=-1)
+            for row, i in enumerate(group):
+                probs[i] = ner[row, 1:len(windows[i][0]) + 1].half()
+        a["teacher"] = torch.cat(probs) if probs else torch.zeros(0, len(NER_LABELS), dtype=torch.half)
+        assert len(a["teacher"]) == len(a["ids"]), (len(a["teacher"]), len(a["ids"]))
+
+
 def polnear_windows(articles, rng=None, sentence_share=0.0):
     """(ids, casing, ner labels, attribution labels) windows; random offset when rng is given;
     with `sentence_share`, that share of the articles is cut into one window per sentence
@@ -293,18 +351,25 @@ class TwoHead(Bert):
         return self.classifier(x), self.attribution(x)
 
 
-def collate(examples, cls_id, sep_id):
+def collate(examples, cls_id, sep_id, with_targets=False):
+    """Padded tensors of a batch; with `with_targets`, also the windows' NER target
+    distributions (a fifth element of each window) as `[batch, width, 9]`."""
     width = max(len(e[0]) for e in examples) + 2
     ids = torch.zeros(len(examples), width, dtype=torch.long)
     types, mask = torch.zeros_like(ids), torch.zeros_like(ids)
     ner, attr = torch.full_like(ids, -100), torch.full_like(ids, -100)
-    for row, (a, c, n, t) in enumerate(examples):
+    targets = torch.zeros(len(examples), width, len(NER_LABELS)) if with_targets else None
+    for row, (a, c, n, t, *rest) in enumerate(examples):
         k = len(a)
+        if targets is not None:
+            targets[row, 1: k + 1] = rest[0].float()
         ids[row, : k + 2] = torch.tensor([cls_id] + list(a) + [sep_id])
         types[row, 1: k + 1] = torch.tensor(c)
         mask[row, : k + 2] = 1
         ner[row, 1: k + 1] = torch.tensor(n)
         attr[row, 1: k + 1] = torch.tensor(t)
+    if with_targets:
+        return ids, mask, types, ner, attr, targets
     return ids, mask, types, ner, attr
 
 
@@ -315,11 +380,13 @@ def task_batches(windows, size, rng):
     return groups
 
 
-def distill_loss(teacher, ner_logits, ids, mask, types, attr):
+def distill_loss(teacher, ner_logits, ids, mask, types, attr, target=None):
     """KL divergence from the teacher's NER distribution to the student's, over the window's
-    content tokens (those with an attribution label)."""
-    with torch.no_grad():
-        target = F.softmax(teacher(ids, mask, types)[0], dim=-1)
+    content tokens (those with an attribution label). `target`: the teacher's distribution
+    read elsewhere (one sentence per window); else the teacher reads this same window."""
+    if target is None:
+        with torch.no_grad():
+            target = F.softmax(teacher(ids, mask, types)[0], dim=-1)
     keep = attr != -100
     log_probs = F.log_softmax(ner_logits, dim=-1)
     kl = (target * (torch.log(target.clamp_min(1e-9)) - log_probs)).sum(-1)
@@ -409,6 +476,14 @@ def main():
                          "starting model's (news text keeps the entities it had while the attribution head learns)")
     ap.add_argument("--sentence-share", type=float, default=0.0,
                     help="share of PolNeAR articles cut into one window per sentence each epoch (as served)")
+    ap.add_argument("--polnear-windows", choices=("offset", "sentences-packed"), default="offset",
+                    help="PolNeAR windows: 254 wordpieces at a random offset, or whole sentences packed up to 254 "
+                         "(as windows: context serves them)")
+    ap.add_argument("--ner-teacher", choices=("window", "sentences"), default="window",
+                    help="with --distill-ner: the teacher reads the same window, or each sentence alone (so the NER head "
+                         "learns to give in multi-sentence windows the entities it gives one sentence at a time)")
+    ap.add_argument("--serve-windows", choices=("sentences", "packed", "context"), default="sentences",
+                    help="the windows config.json asks quotewire to serve the model with")
     args = ap.parse_args()
 
     torch.manual_seed(args.seed)
@@ -458,14 +533,25 @@ def main():
         teacher.to(device).eval()
         for p in teacher.parameters():
             p.requires_grad_(False)
+    if teacher is not None and args.ner_teacher == "sentences":
+        def teacher_fn(ids, mask, types):
+            with torch.no_grad():
+                return teacher(ids.to(device), mask.to(device), types.to(device))[0].float().cpu()
+        sentence_teacher_targets(teacher_fn, attr_train, cls_id, sep_id)
+        log(f"NER targets from the starting model, one sentence per window, over {len(attr_train)} articles")
     model.to(device)
     decay = [p for _, p in model.named_parameters() if p.ndim >= 2]
     no_decay = [p for _, p in model.named_parameters() if p.ndim < 2]
     optim = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
                                {"params": no_decay, "weight_decay": 0.0}], lr=args.lr)
+    def attribution_windows(articles, rng):
+        if args.polnear_windows == "sentences-packed":
+            return [w for a in articles for w in packed_sentence_windows(a, rng)]
+        return polnear_windows(articles, rng, args.sentence_share)
+
     probe_rng = random.Random(0)
     steps_per_epoch = (args.conll_repeat * math.ceil(len(conll_windows(docs, probe_rng)) / args.batch_size)
-                       + math.ceil(len(polnear_windows(attr_train, probe_rng, args.sentence_share)) / args.batch_size))
+                       + math.ceil(len(attribution_windows(attr_train, probe_rng)) / args.batch_size))
     total = steps_per_epoch * args.epochs
     warm = int(total * args.warmup)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -490,19 +576,22 @@ def main():
     while epoch < args.epochs:
         rng = random.Random(args.seed * 1000 + epoch)
         groups = [("ner", g) for _ in range(args.conll_repeat) for g in task_batches(conll_windows(docs, rng), args.batch_size, rng)]
-        groups += [("attr", g) for g in task_batches(polnear_windows(attr_train, rng, args.sentence_share), args.batch_size, rng)]
+        groups += [("attr", g) for g in task_batches(attribution_windows(attr_train, rng), args.batch_size, rng)]
         rng.shuffle(groups)
         model.train()
         sums, counts, pieces = {"ner": 0.0, "attr": 0.0}, {"ner": 0, "attr": 0}, 0
         for task, group in groups:
-            ids, mask, types, ner, attr = (t.to(device) for t in collate(group, cls_id, sep_id))
+            with_targets = task == "attr" and len(group[0]) > 4
+            tensors = [t.to(device) for t in collate(group, cls_id, sep_id, with_targets)]
+            ids, mask, types, ner, attr = tensors[:5]
+            target = tensors[5] if with_targets else None
             ner_logits, attr_logits = model(ids, mask, types)
             if task == "ner":
                 loss = F.cross_entropy(ner_logits.reshape(-1, len(NER_LABELS)), ner.reshape(-1), ignore_index=-100)
             else:
                 loss = F.cross_entropy(attr_logits.reshape(-1, len(ATTR_LABELS)), attr.reshape(-1), ignore_index=-100)
                 if teacher is not None:
-                    loss = loss + args.distill_ner * distill_loss(teacher, ner_logits, ids, mask, types, attr)
+                    loss = loss + args.distill_ner * distill_loss(teacher, ner_logits, ids, mask, types, attr, target)
             optim.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -550,10 +639,9 @@ def main():
         "labels": NER_LABELS,
         "attribution_labels": ATTR_LABELS,
         "max_length": MAX_LEN,
-        # measured through `quotewire enrich` on PolNeAR dev: packing sentences into windows
-        # breaks entity spans inside articles (speaker accuracy 0.894 against 0.911 with one
-        # sentence per window), so the model is served one sentence per window
-        "windows": "sentences",
+        # how quotewire cuts articles for this model (--serve-windows); the model card says
+        # what each layout measured
+        "windows": args.serve_windows,
         "casing": {"input": "token_type_ids", "scheme": "word-class-v1",
                    "classes": {"0": "other", "1": "first letter upper case",
                                "2": "two or more letters, all upper case", "3": "holds a digit"},

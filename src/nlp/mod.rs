@@ -60,6 +60,10 @@ pub struct NerSettings {
     pub window_overlap: usize,
     /// Most tokens, padding included, in one model batch.
     pub max_batch_tokens: usize,
+    /// How articles are cut into windows; `None`: as the model's `config.json` says.
+    pub windows: Option<ner::model::WindowMode>,
+    /// Tokens of neighbouring sentences read on each side with context windows.
+    pub window_context: usize,
 }
 
 /// Runs NER then quote attribution over batches of articles.
@@ -98,6 +102,8 @@ impl Enricher {
         let options = ner::model::PipelineOptions {
             window_overlap: settings.window_overlap,
             max_batch_tokens: settings.max_batch_tokens,
+            windows: settings.windows,
+            window_context: settings.window_context,
         };
         NerModel::new(&dir, Box::new(classifier), options)
     }

@@ -16,9 +16,9 @@ pub mod words;
 
 pub use attribution::{decode_roles, Role, RoleSpan};
 pub use decode::{decode_entities, WordPrediction};
-pub use model::{ModelConfig, NerModel, TextAnalysis};
+pub use model::{ModelConfig, NerModel, TextAnalysis, WindowMode};
 pub use ort_backend::{find_onnxruntime, OrtClassifier};
-pub use windows::{plan_windows, Window};
+pub use windows::{plan_context_windows, plan_windows, Window};
 
 use thiserror::Error;
 

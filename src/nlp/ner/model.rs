@@ -9,7 +9,7 @@ use super::attribution::{decode_roles, RoleSpan, TokenTag};
 use super::casing::casing_class;
 use super::words::conll_words;
 use super::decode::{constrained_labels, decode_entities, WordPrediction};
-use super::windows::{owning_windows, plan_windows, Window};
+use super::windows::{owning_windows, plan_context_windows, plan_windows, Window};
 use super::{NerError, TokenClassifier, TokenScores, WindowBatch};
 use crate::nlp::text::CharIndex;
 use crate::schema::Entity;
@@ -28,8 +28,9 @@ pub struct ModelConfig {
     #[serde(default)]
     pub attribution_labels: Option<Vec<String>>,
     /// How texts are cut into the model's windows: `"sentences"` (one sentence per window, as
-    /// CoNLL-2003 NER is trained and scored) or `"packed"` (consecutive whole sentences share
-    /// a window up to `max_length`). Absent: packed for a two-head model, sentences otherwise.
+    /// CoNLL-2003 NER is trained and scored), `"packed"` (consecutive whole sentences share
+    /// a window up to `max_length`) or `"context"` (whole sentences read with their neighbours;
+    /// see [`WindowMode`]). Absent: packed for a two-head model, sentences otherwise.
     #[serde(default)]
     pub windows: Option<String>,
 }
@@ -51,11 +52,15 @@ pub struct PipelineOptions {
     pub window_overlap: usize,
     /// Most tokens (padding included) in one batch sent to the model.
     pub max_batch_tokens: usize,
+    /// How texts are cut into windows; `None`: as the model's `config.json` says.
+    pub windows: Option<WindowMode>,
+    /// With [`WindowMode::Context`], tokens of neighbouring sentences read on each side.
+    pub window_context: usize,
 }
 
 impl Default for PipelineOptions {
     fn default() -> Self {
-        Self { window_overlap: 32, max_batch_tokens: 2048 }
+        Self { window_overlap: 32, max_batch_tokens: 2048, windows: None, window_context: 64 }
     }
 }
 
@@ -122,8 +127,8 @@ impl NerModel {
                 ),
             ));
         }
-        if let Some(mode) = config.windows.as_deref().filter(|m| !matches!(*m, "sentences" | "packed")) {
-            return Err(file_error(&config_path, format!("windows must be \"sentences\" or \"packed\", not {mode:?}")));
+        if let Some(mode) = config.windows.as_deref().filter(|m| WindowMode::parse(m).is_none()) {
+            return Err(file_error(&config_path, format!("windows must be \"sentences\", \"packed\" or \"context\", not {mode:?}")));
         }
         Ok(Self { tokenizer, classifier, config, options, cls_id, sep_id })
     }
@@ -133,11 +138,16 @@ impl NerModel {
         &self.config.name
     }
 
-    /// Do whole sentences share windows (see [`ModelConfig::windows`])?
-    pub fn packs_sentences(&self) -> bool {
-        match self.config.windows.as_deref() {
-            Some(mode) => mode == "packed",
-            None => self.has_attribution_head(),
+    /// How texts are cut into windows: the pipeline's override, else the model's
+    /// [`ModelConfig::windows`].
+    pub fn window_mode(&self) -> WindowMode {
+        if let Some(mode) = self.options.windows {
+            return mode;
+        }
+        match self.config.windows.as_deref().and_then(WindowMode::parse) {
+            Some(mode) => mode,
+            None if self.has_attribution_head() => WindowMode::Packed,
+            None => WindowMode::Sentences,
         }
     }
 
@@ -156,13 +166,11 @@ impl NerModel {
     pub fn analyze(&self, texts: &[&str]) -> Result<Vec<TextAnalysis>, NerError> {
         let encoded = texts.iter().map(|t| self.encode(t)).collect::<Result<Vec<_>, _>>()?;
         let content_len = self.config.max_length.saturating_sub(2).max(1);
-        // an NER-only model was trained on sentences; the two-head model on windows of up to
-        // `max_length` wordpieces, so whole sentences are packed into its windows
-        let pack = self.packs_sentences();
+        let mode = self.window_mode();
         let plans: Vec<(Vec<Window>, Vec<usize>)> = texts
             .iter()
             .zip(&encoded)
-            .map(|(t, e)| plan_sentences(t, e, content_len, self.options.window_overlap, pack))
+            .map(|(t, e)| plan_sentences(t, e, content_len, &self.options, mode))
             .collect();
 
         let mut jobs: Vec<Job> = plans
@@ -394,42 +402,77 @@ fn strip_leading_titles(entities: &mut [Entity]) {
     }
 }
 
-/// The model's windows over a text: one per sentence for an NER-only model (it was trained on
-/// sentences, and a window that runs across sentences drifts, e.g. a place after a long
-/// organisation name turns into one); with `pack`, consecutive whole sentences share a window
-/// while they fit (the two-head model was trained on such windows, and a quote's content runs
-/// across sentences). Sentences longer than a window are cut into overlapping windows. Returns
-/// the windows (absolute token ranges) and the window that owns each token.
-fn plan_sentences(text: &str, enc: &Encoded, content_len: usize, overlap: usize, pack: bool) -> (Vec<Window>, Vec<usize>) {
+/// How a text is cut into the model's windows (`windows` in a model's `config.json`, or
+/// `ner.windows` to override it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowMode {
+    /// One sentence per window, as CoNLL-2003 NER is trained and scored: a window that runs
+    /// across sentences can drift (a place after a long organisation name turns into one).
+    Sentences,
+    /// Consecutive whole sentences share a window while they fit, without overlap.
+    Packed,
+    /// Whole sentences with their neighbours as context on both sides; each token keeps the
+    /// prediction of the window whose core holds it ([`plan_context_windows`]).
+    Context,
+}
+
+impl WindowMode {
+    /// Parses `"sentences"`, `"packed"` or `"context"`.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "sentences" => Some(Self::Sentences),
+            "packed" => Some(Self::Packed),
+            "context" => Some(Self::Context),
+            _ => None,
+        }
+    }
+}
+
+/// The model's windows over a text, cut between sentences as `mode` says (see [`WindowMode`]).
+/// Sentences longer than a window are cut into overlapping windows. Returns the windows
+/// (absolute token ranges) and the window that owns each token.
+fn plan_sentences(text: &str, enc: &Encoded, content_len: usize, options: &PipelineOptions, mode: WindowMode) -> (Vec<Window>, Vec<usize>) {
+    let sentences = sentence_ranges(text, enc);
+    if mode == WindowMode::Context {
+        return plan_context_windows(&sentences, content_len, options.window_context, options.window_overlap);
+    }
     let n = enc.ids.len();
     let mut windows = Vec::new();
     let mut owner = vec![0; n];
-    let mut start = 0;
-    for token in 0..n {
-        let ends = token + 1 == n || sentence_break(text, enc, token);
-        if !ends {
-            continue;
-        }
-        if pack && token + 1 - start < content_len {
+    for sentence in sentences {
+        let (start, end) = (sentence.start, sentence.end);
+        if mode == WindowMode::Packed && end - start < content_len {
             // extend the last window when the sentence fits in it, else open a new one
-            let fits = windows.last().is_some_and(|w: &Window| w.end == start && token + 1 - w.start <= content_len);
+            let fits = windows.last().is_some_and(|w: &Window| w.end == start && end - w.start <= content_len);
             match windows.last_mut() {
-                Some(w) if fits => w.end = token + 1,
-                _ => windows.push(Window { start, end: token + 1 }),
+                Some(w) if fits => w.end = end,
+                _ => windows.push(Window { start, end }),
             }
-            owner[start..=token].fill(windows.len() - 1);
-            start = token + 1;
+            owner[start..end].fill(windows.len() - 1);
             continue;
         }
-        let local = plan_windows(token + 1 - start, content_len, overlap);
-        let local_owner = owning_windows(token + 1 - start, &local);
+        let local = plan_windows(end - start, content_len, options.window_overlap);
+        let local_owner = owning_windows(end - start, &local);
         for (i, w) in local_owner.into_iter().enumerate() {
             owner[start + i] = windows.len() + w;
         }
         windows.extend(local.into_iter().map(|w| Window { start: start + w.start, end: start + w.end }));
-        start = token + 1;
     }
     (windows, owner)
+}
+
+/// The token ranges of a text's sentences, contiguous and in order (see [`sentence_break`]).
+fn sentence_ranges(text: &str, enc: &Encoded) -> Vec<Window> {
+    let n = enc.ids.len();
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    for token in 0..n {
+        if token + 1 == n || sentence_break(text, enc, token) {
+            sentences.push(Window { start, end: token + 1 });
+            start = token + 1;
+        }
+    }
+    sentences
 }
 
 /// Titles whose dot does not end a sentence ("Mr. Kamin said"): the word cutting splits the dot
