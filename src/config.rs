@@ -238,12 +238,12 @@ pub struct QuotesConfig {
     /// A content span of the model's attribution head becomes a quote from this many
     /// wordpieces. Default: 6.
     pub min_tag_tokens: usize,
-    /// ... and from this mean tag probability (0..1). Default: 0.9 (measured on PolNeAR dev
-    /// with `models/minilm-news-twohead` of 2026-12-06: precision over all quotes 0.921,
-    /// indirect recall 0.850; 0.85 / 0.7 find 0.857 at precision 0.915).
+    /// ... and from this mean tag probability (0..1). Default: 0.92 (measured on PolNeAR dev
+    /// with `models/minilm-news-twohead` of 2026-12-07: precision over all quotes 0.927,
+    /// indirect recall 0.875; 0.9 / 0.8 find 0.878 at precision 0.923).
     pub min_tag_score: f32,
     /// ... or from this one when the head's cue beside it is a verb of speech the rules know
-    /// ("said", "told", "according to"; not "believes", "hopes"). Default: 0.8.
+    /// ("said", "told", "according to"; not "believes", "hopes"). Default: 0.82.
     pub min_tag_score_reported: f32,
     /// The learned pronoun referent scorer: `"none"` for the rules' choice alone, `"builtin"`
     /// for the compiled-in `models/speaker-model.json`, or a path to weights made by

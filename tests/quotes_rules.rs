@@ -789,17 +789,17 @@ fn analyse_tagged(text: &str, names: &[(&str, &str)], roles: &[RoleSpan]) -> Quo
 #[test]
 fn a_less_confident_head_content_counts_beside_a_reporting_verb_only() {
     let said = "Ana Ruiz said the port would reopen to cargo ships within a month.";
-    let roles = [role(said, "Ana Ruiz", Role::Source, 0.9), role(said, "said", Role::Cue, 0.9), role(said, "the port would reopen to cargo ships within a month", Role::Content, 0.75)];
+    let roles = [role(said, "Ana Ruiz", Role::Source, 0.9), role(said, "said", Role::Cue, 0.9), role(said, "the port would reopen to cargo ships within a month", Role::Content, 0.85)];
     let a = analyse_tagged(said, &[("Ana Ruiz", "PER")], &roles);
     assert_eq!(quote(&a, "the port would reopen"), (QuoteKind::Indirect, "Ana Ruiz".to_string(), Resolution::Explicit));
 
     // "is sure" is a belief, not speech: the same score is not enough ...
     let hopes = "Ana Ruiz is sure the port would reopen to cargo ships within a month.";
     let roles = |score| [role(hopes, "Ana Ruiz", Role::Source, 0.9), role(hopes, "is sure", Role::Cue, 0.9), role(hopes, "the port would reopen to cargo ships within a month", Role::Content, score)];
-    let weak = analyse_tagged(hopes, &[("Ana Ruiz", "PER")], &roles(0.75));
+    let weak = analyse_tagged(hopes, &[("Ana Ruiz", "PER")], &roles(0.85));
     assert!(weak.quotes.is_empty(), "{:#?}", weak.quotes);
     // ... but a confident content is reported
-    let a = analyse_tagged(hopes, &[("Ana Ruiz", "PER")], &roles(0.9));
+    let a = analyse_tagged(hopes, &[("Ana Ruiz", "PER")], &roles(0.95));
     assert_eq!(quote(&a, "the port would reopen").1, "Ana Ruiz");
 }
 
@@ -821,7 +821,7 @@ fn a_source_in_the_next_paragraph_is_not_the_speaker() {
     let text = "Harbour Coal was proud that its output doubled in less than a year.\n\nNorthwind failed two years later.";
     let roles = [
         role(text, "Harbour Coal", Role::Source, 0.5),
-        role(text, "that its output doubled in less than a year", Role::Content, 0.9),
+        role(text, "that its output doubled in less than a year", Role::Content, 0.95),
         role(text, "Northwind", Role::Source, 0.4),
     ];
     let a = analyse_tagged(text, &[("Harbour Coal", "ORG"), ("Northwind", "ORG")], &roles);
