@@ -1420,3 +1420,26 @@ fn a_person_holding_another_head_office_is_not_the_president() {
     let a = analyse(text, &[("Ana Ruiz", "PER"), ("Jason Kenn", "PER")]);
     assert_eq!(quote(&a, "the army would stay").1, "Ana Ruiz");
 }
+
+#[test]
+fn a_plural_role_with_its_phrase_is_the_group_not_the_place_that_ends_the_phrase() {
+    let text = "Experts on Mordavia and nuclear safety said the new reactor could change that.";
+    let a = analyse(text, &[("Mordavia", "LOC")]);
+    let (q, s) = quote_and_speaker(&a, "the new reactor could change that");
+    assert_eq!(q.kind, QuoteKind::Indirect);
+    assert_eq!((s.name.as_str(), s.text.as_str()), ("", "Experts"), "{s:?}");
+
+    let text = "Analysts at two small banks said the rate would rise before the winter.";
+    let a = analyse(text, &[]);
+    assert_eq!(quote_and_speaker(&a, "the rate would rise").1.text, "Analysts");
+
+    // a phrase that names a person or organisation says whom the group speaks for
+    let text = "Attorneys for Ana Ruiz said the case was closed for good.";
+    let a = analyse(text, &[("Ana Ruiz", "PER")]);
+    assert_eq!(quote(&a, "the case was closed").1, "Ana Ruiz");
+
+    // a group met inside another clause is no subject: the number's comma opens nothing
+    let text = "Ana Ruiz met about 2,000 supporters at a rally in Tula and told them that they would win the state.";
+    let a = analyse(text, &[("Ana Ruiz", "PER"), ("Tula", "LOC")]);
+    assert_eq!(quote(&a, "they would win the state").1, "Ana Ruiz");
+}

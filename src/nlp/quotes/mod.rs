@@ -34,7 +34,8 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// with parts, a quote finishing its speaker's clause is mixed, indefinite role descriptions
 /// are someone new; 8: people after role words, possessives and appositions, block quotes,
 /// more reported clauses, names NER cuts at a month or tags MISC; 9: the head's quotes at 0.92,
-/// or 0.82 beside a verb of speech, for the stage-3 head).
+/// or 0.82 beside a verb of speech, for the stage-3 head; a plural role and its phrase before
+/// "said" are the speaking group, not the place ending the phrase).
 pub const RULES_VERSION: &str = "quotes-rules-9";
 
 /// Quotes of an article and the clusters their speakers belong to.

@@ -519,7 +519,10 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
 /// when "that" follows ("the report said that ..."), or a group ("Most of them said").
 fn cue_subject(doc: &Doc, k: usize, base: &str) -> Option<Mention> {
     let described = || (doc.word(k + 1) == "that").then(|| quote_subject_of(doc, k)).flatten();
-    subject_of(doc, k)
+    matches!(base, "say" | "tell")
+        .then(|| role_with_phrase_subject(doc, k))
+        .flatten()
+        .or_else(|| subject_of(doc, k))
         .or_else(|| participle_subject(doc, k))
         .or_else(|| coordinated_subject(doc, k))
         .or_else(described)
@@ -664,7 +667,55 @@ fn group_subject(doc: &Doc, k: usize, base: &str) -> Option<Mention> {
     if !(plural_role || matches!(base, "say" | "tell") && (share || plural_noun)) {
         return None;
     }
+    Some(group_mention(doc, last, end))
+}
+
+/// "Experts on North Korea and nuclear nonproliferation said", "Analysts at two Swiss banks
+/// said": people by a plural role whose prepositional phrase runs up to "say" or "tell" are its
+/// subject, not the place that ends the phrase (a phrase naming a person or an organisation is
+/// left to the readers of names, who give the group to it). Only a group that opens its
+/// sentence (or the clause after a comma), and no verb in the phrase: "arrived at a breakfast
+/// with reporters and acknowledged that" keeps its own subject.
+fn role_with_phrase_subject(doc: &Doc, k: usize) -> Option<Mention> {
+    let end = subject_end(doc, k);
     let s_start = doc.sentences[doc.sentence[k]].0;
+    let mut p = end;
+    while p > s_start + 1 && end - p < 10 {
+        p -= 1;
+        let w = doc.word(p);
+        let verb = !doc.is_capitalized(p) && (w.ends_with("ed") || is_finite_verb(w));
+        // "Attorneys for Clinton said", "Officials at the Treasury said": the phrase names whom
+        // the group speaks for, and the rules that read that name decide
+        let names_speaker = doc.entity_at[p].is_some_and(|e| matches!(doc.entities[e].0.label.as_str(), "PER" | "ORG"));
+        if names_speaker {
+            return None;
+        }
+        if !doc.is_word(p) || doc.quote_of[p].is_some() || is_auxiliary(w) || verb || cue_at(doc, p).is_some() || matches!(w, "who" | "which" | "that") {
+            return None;
+        }
+        if !matches!(w, "on" | "at" | "from" | "in" | "with" | "for" | "of") || p + 1 == end {
+            continue;
+        }
+        let r = p - 1;
+        let role = doc.word(r);
+        let plural_role = role.len() > 3
+            && role.ends_with('s')
+            && !role.ends_with("ss")
+            && !doc.is_capitalized(r) || r == s_start && role.len() > 3 && role.ends_with('s');
+        if doc.is_word(r) && doc.entity_at[r].is_none() && plural_role && is_role(&role.to_lowercase()[..role.len() - 1]) {
+            let group = group_mention(doc, r, r + 1);
+            // (a comma between clauses, not inside "2,000")
+            let opens = group.start == s_start || doc.is_punct(group.start - 1, ',') && doc.tokens[group.start - 1].end < doc.tokens[group.start].start;
+            return opens.then_some(group);
+        }
+    }
+    None
+}
+
+/// A group mention ending at `last` (its plural noun), reaching back over its modifiers to a
+/// determiner ("the party's top strategists").
+fn group_mention(doc: &Doc, last: usize, end: usize) -> Mention {
+    let s_start = doc.sentences[doc.sentence[last]].0;
     let mut start = last;
     while start > s_start && last - start < 4 {
         let p = start - 1;
@@ -680,7 +731,7 @@ fn group_subject(doc: &Doc, k: usize, base: &str) -> Option<Mention> {
             break;
         }
     }
-    Some(Mention { start, end, kind: MentionKind::Nominal { words: Vec::new(), plural: true }, appositive: false })
+    Mention { start, end, kind: MentionKind::Nominal { words: Vec::new(), plural: true }, appositive: false }
 }
 
 /// "When Clinton noted that Trump paid no tax, Trump boasted, “...”": a cue in a sentence-initial
