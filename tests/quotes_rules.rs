@@ -1443,3 +1443,24 @@ fn a_plural_role_with_its_phrase_is_the_group_not_the_place_that_ends_the_phrase
     let a = analyse(text, &[("Ana Ruiz", "PER"), ("Tula", "LOC")]);
     assert_eq!(quote(&a, "they would win the state").1, "Ana Ruiz");
 }
+
+#[test]
+fn a_parenthetical_cue_with_a_short_adverbial_sits_inside_its_content() {
+    let text = "The middle group paid 9 percent, the agency said in a spring report, and those at the bottom paid less than 1 percent.";
+    let a = analyse(text, &[]);
+    let (q, s) = quote_and_speaker(&a, "the bottom paid");
+    assert_eq!(q.kind, QuoteKind::Indirect);
+    assert!(q.text.starts_with("The middle group paid 9 percent"), "{q:?}");
+    assert_eq!(s.text, "the agency");
+    // an addressee after a participle is no speaker, and a noun is no cue
+    let text = "Ana Ruiz spoke as well, telling Omar Bell in an interview on Monday, they would both be back.";
+    let a = analyse(text, &[("Ana Ruiz", "PER"), ("Omar Bell", "PER")]);
+    assert!(a.quotes.iter().all(|q| q.speaker.as_ref().is_none_or(|s| s.name != "Omar Bell")), "{:#?}", a.quotes);
+}
+
+#[test]
+fn the_agency_is_the_government_body_the_article_named_by_what_it_is() {
+    let text = "The richest tenth paid most of the tax, according to the Budget Review Office of Mordavia.\n\nThe rest paid little, the agency said in a spring report, and the poorest paid nothing at all.";
+    let a = analyse(text, &[("Budget Review Office of Mordavia", "ORG")]);
+    assert_eq!(quote(&a, "the poorest paid nothing").1, "Budget Review Office of Mordavia");
+}

@@ -772,7 +772,14 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         }
         (m.clone(), lead - 1)
     };
-    let after = speaker.end.max(k + 1);
+    // (a finite cue, "said" or "notes", not a noun that looks like one: "the most
+    // delegate-rich state on the calendar, has become")
+    let finite = doc.word(k).ends_with('d') || doc.word(k).ends_with('s');
+    let after = (speaker.end <= k && finite)
+        .then(|| adverbial_comma(doc, k + 1, tail))
+        .flatten()
+        .filter(|&c| matches!(doc.word(c + 1), "and" | "but" | "while") || predicate_resumes(doc, c + 1, tail))
+        .unwrap_or(speaker.end.max(k + 1));
     // ("That's why, he argued, the party should be ready": too little before the cue to be all
     // the content, a clause after it)
     let opening_only = words_between(doc, s_start, comma) < 4 && words_between(doc, after + 1, tail) >= 3;
@@ -792,6 +799,17 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         return None;
     }
     build(doc, s_start, comma, (k, k + 1), Some(speaker), 0.7)
+}
+
+/// "..., the agency said in a June report, and ...": the comma that closes a short adverbial
+/// right after a parenthetical cue (a preposition or a time word and at most five more
+/// words), as if it followed the cue. Used after a speaker before its cue, when a clause
+/// goes on after the comma ("and ...", or the sentence's own verb).
+fn adverbial_comma(doc: &Doc, at: usize, tail: usize) -> Option<usize> {
+    if !matches!(doc.word(at), "in" | "on" | "at" | "during" | "last" | "this" | "earlier" | "late" | "after" | "before") || doc.quote_of[at].is_some() {
+        return None;
+    }
+    (at + 1..tail.min(at + 7)).take_while(|&i| doc.quote_of[i].is_none() && (doc.is_word(i) || doc.is_punct(i, ','))).find(|&i| doc.is_punct(i, ','))
 }
 
 /// "The latest test, the agency said, was its biggest yet": after a parenthetical cue the

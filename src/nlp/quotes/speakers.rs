@@ -89,7 +89,10 @@ fn organisation_kind(head: &str) -> Option<&'static [&'static str]> {
         "union" => &["union", "workers", "federation", "association"],
         "police" => &["police", "pd", "sheriff", "constabulary"],
         _ if is_company_noun(head) => &["inc", "inc.", "corp", "corp.", "co", "co.", "company", "group", "llc", "ltd", "plc", "ag", "sa", "holdings"],
-        "agency" | "department" | "ministry" | "commission" | "committee" | "council" | "court" | "board" | "bureau" | "office"
+        // a government body named by what it is: "the Congressional Budget Office", "the
+        // Transportation Security Administration", "the Census Bureau" are all "the agency"
+        "agency" => &["agency", "office", "bureau", "administration", "service", "commission", "authority"],
+        "department" | "ministry" | "commission" | "committee" | "council" | "court" | "board" | "bureau" | "office"
         | "party" | "administration" | "government" | "campaign" | "organization" | "organisation" | "foundation" | "institute"
         | "university" | "pollster" | "coalition" | "alliance" | "association" | "league" | "fund" | "team" => &[],
         _ => return None,
