@@ -1464,3 +1464,15 @@ fn the_agency_is_the_government_body_the_article_named_by_what_it_is() {
     let a = analyse(text, &[("Budget Review Office of Mordavia", "ORG")]);
     assert_eq!(quote(&a, "the poorest paid nothing").1, "Budget Review Office of Mordavia");
 }
+
+#[test]
+fn its_director_general_is_someone_of_the_organisation_not_the_last_person_named() {
+    let text = "The World Trade Body warned on Monday that tariffs would slow growth. Ana Ruiz, a trade minister, disagreed.\n\nThe slowdown would be deep, its director general said.";
+    let a = analyse(text, &[("World Trade Body", "ORG"), ("Ana Ruiz", "PER")]);
+    let (_, s) = quote_and_speaker(&a, "The slowdown would be deep");
+    assert_eq!((s.name.as_str(), s.text.as_str()), ("", "its director general"), "{s:?}");
+    // the one the article called so still is
+    let text = "The World Trade Body warned that tariffs would slow growth. Its director general, Omar Bell, spoke in Geneva. Ana Ruiz, a trade minister, disagreed.\n\nThe slowdown would be deep, its director general said.";
+    let a = analyse(text, &[("World Trade Body", "ORG"), ("Omar Bell", "PER"), ("Geneva", "LOC"), ("Ana Ruiz", "PER")]);
+    assert_eq!(quote(&a, "The slowdown would be deep").1, "Omar Bell");
+}

@@ -1230,6 +1230,11 @@ impl Clusters {
             }
             return Some(id);
         }
+        // "its director general", "its chief executive": someone of an organisation, whom the
+        // article did not call so; never the person it talked about last
+        if (start..end).find(|&i| doc.is_word(i)).is_some_and(|i| doc.word(i) == "its") {
+            return None;
+        }
         // the subject of this sentence or the one before: news varies the name of the person
         // it is talking about ("Donald Trump says ... . The Republican nominee noted ...")
         if let Some(id) = self.recent_subject(doc, char_pos).filter(|&id| fits(id)) {
