@@ -1476,3 +1476,10 @@ fn its_director_general_is_someone_of_the_organisation_not_the_last_person_named
     let a = analyse(text, &[("World Trade Body", "ORG"), ("Omar Bell", "PER"), ("Geneva", "LOC"), ("Ana Ruiz", "PER")]);
     assert_eq!(quote(&a, "The slowdown would be deep").1, "Omar Bell");
 }
+
+#[test]
+fn the_states_premier_is_the_person_the_article_called_premier() {
+    let text = "Queensland will reopen its border next month, Premier Ana Ruiz said on Monday. Omar Bell, the opposition leader, criticised the plan.\n\nThe state's premier said the decision was based on health advice.";
+    let a = analyse(text, &[("Queensland", "LOC"), ("Ana Ruiz", "PER"), ("Omar Bell", "PER")]);
+    assert_eq!(quote(&a, "based on health advice").1, "Ana Ruiz");
+}

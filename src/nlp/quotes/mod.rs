@@ -37,7 +37,8 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// or 0.82 beside a verb of speech, for the stage-3 head; a plural role and its phrase before
 /// "said" are the speaking group, not the place ending the phrase; a parenthetical cue with a
 /// short adverbial; "the agency" is a government body the article named; "its director
-/// general" is nobody the article merely talked about).
+/// general" is nobody the article merely talked about; "the state's premier" is the one called
+/// premier).
 pub const RULES_VERSION: &str = "quotes-rules-9";
 
 /// Quotes of an article and the clusters their speakers belong to.

@@ -1222,7 +1222,13 @@ impl Clusters {
         if let Some(id) = self.resolve_person_description(&words, &head, char_pos) {
             // a title shared with the description's head but not its other words ("Sen. Joni
             // Ernst, R-Iowa" for "the Florida senator") gives way to the subject just before
-            let partial = words.iter().any(|w| *w != head && !self.called(id, w, char_pos));
+            // ("the state's premier", "the country's president": a place or body in the
+            // possessive only says whose office it is)
+            let possessor = |w: &str| {
+                matches!(w, "state" | "country" | "nation" | "city" | "province" | "region" | "territory" | "county" | "island" | "party" | "company" | "government")
+                    && (start..end).any(|i| doc.word(i) == format!("{w}'s") || doc.word(i) == format!("{w}’s") || doc.word(i) == w && matches!(doc.word(i + 1), "'s" | "’s"))
+            };
+            let partial = words.iter().any(|w| *w != head && !possessor(w) && !self.called(id, w, char_pos));
             if partial {
                 if let Some(subject) = self.recent_subject(doc, char_pos).filter(|&s| s != id && fits(s)) {
                     return Some(subject);
