@@ -1483,3 +1483,15 @@ fn the_states_premier_is_the_person_the_article_called_premier() {
     let a = analyse(text, &[("Queensland", "LOC"), ("Ana Ruiz", "PER"), ("Omar Bell", "PER")]);
     assert_eq!(quote(&a, "based on health advice").1, "Ana Ruiz");
 }
+
+#[test]
+fn an_apposition_after_an_inverted_name_is_not_content_however_short_the_content() {
+    let text = "Prices will rise, said Jane Doe, head of research at Acme Energy.";
+    let a = analyse(text, &[("Jane Doe", "PER"), ("Acme Energy", "ORG")]);
+    let (q, s) = quote_and_speaker(&a, "Prices will rise");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("Prices will rise", "Jane Doe"));
+    // a clause after the name is still content around a parenthetical cue
+    let text = "To prevent problems at the polls, said Omar Bell, local officials should be vigilant about every single machine.";
+    let a = analyse(text, &[("Omar Bell", "PER")]);
+    assert!(quote_and_speaker(&a, "vigilant").0.text.starts_with("To prevent problems"), "{:#?}", a.quotes);
+}

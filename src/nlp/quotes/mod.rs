@@ -38,7 +38,8 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// "said" are the speaking group, not the place ending the phrase; a parenthetical cue with a
 /// short adverbial; "the agency" is a government body the article named; "its director
 /// general" is nobody the article merely talked about; "the state's premier" is the one called
-/// premier).
+/// premier; "..., said Jane Doe, head of research at Acme" keeps its apposition out of the
+/// content).
 pub const RULES_VERSION: &str = "quotes-rules-9";
 
 /// Quotes of an article and the clusters their speakers belong to.

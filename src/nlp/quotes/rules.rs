@@ -788,7 +788,10 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         // the family"): the content is before the cue; else the cue is parenthetical ("But, he
         // said, local officials should ...") and the content follows it
         let described = matches!(doc.word(after + 1), "a" | "an" | "the") || is_person_title(doc.word(after + 1));
-        if !described || words_between(doc, s_start, comma) < 4 {
+        // "Prices will rise, said Jane Doe, head of research at Acme Energy.": after a name the
+        // cue leads, words without a verb are her apposition, however short the content
+        let apposition_only = speaker.start > k && !(after + 1..tail).any(|i| is_finite_verb(doc.word(i)) || is_auxiliary(doc.word(i)));
+        if !apposition_only && (!described || words_between(doc, s_start, comma) < 4) {
             // the content holds what comes before the cue too ("But to prevent problems, he
             // said, local officials should be vigilant"), the cue inside it
             let first = (s_start..comma).find(|&i| doc.is_word(i) && !matches!(doc.word(i), "but" | "and" | "so" | "still" | "yet")).unwrap_or(after + 1);
@@ -798,7 +801,9 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         // only a short tail after the cue ("in a statement", "on Tuesday")
         return None;
     }
-    build(doc, s_start, comma, (k, k + 1), Some(speaker), 0.7)
+    // "Prices will rise, said Jane Doe": three words make a clause before "said" and "told"
+    let min_words = if matches!(doc.word(k), "said" | "says" | "told" | "tells") { 3 } else { 4 };
+    build_from(doc, s_start, comma, (k, k + 1), Some(speaker), 0.7, min_words)
 }
 
 /// "..., the agency said in a June report, and ...": the comma that closes a short adverbial
