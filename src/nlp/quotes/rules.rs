@@ -702,7 +702,7 @@ fn role_with_phrase_subject(doc: &Doc, k: usize) -> Option<Mention> {
             && role.ends_with('s')
             && !role.ends_with("ss")
             && !doc.is_capitalized(r) || r == s_start && role.len() > 3 && role.ends_with('s');
-        if doc.is_word(r) && doc.entity_at[r].is_none() && plural_role && is_role(&role.to_lowercase()[..role.len() - 1]) {
+        if doc.is_word(r) && doc.entity_at[r].is_none() && plural_role && role.strip_suffix('s').is_some_and(is_role) {
             let group = group_mention(doc, r, r + 1);
             // (a comma between clauses, not inside "2,000")
             let opens = group.start == s_start || doc.is_punct(group.start - 1, ',') && doc.tokens[group.start - 1].end < doc.tokens[group.start].start;
