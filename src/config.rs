@@ -315,7 +315,7 @@ impl Config {
         check(self.worker.max_in_flight >= self.worker.max_batch_articles, "worker.max_in_flight must be at least max_batch_articles")?;
         check(self.ner.threads > 0, "ner.threads must be at least 1")?;
         check(
-            matches!(self.ner.windows.as_str(), "model" | "sentences" | "packed" | "context"),
+            self.ner.windows == "model" || crate::nlp::ner::WindowMode::parse(&self.ner.windows).is_some(),
             "ner.windows must be model, sentences, packed or context",
         )?;
         check(matches!(self.observability.log_format.as_str(), "text" | "json"), "observability.log_format must be text or json")?;

@@ -180,9 +180,9 @@ mod tests {
                     // an entity inside it is never split
                     let w = owner[s.start];
                     prop_assert!(owner[s.start..s.end].iter().all(|&o| o == w));
-                    // and every window edge inside the text is a sentence edge
                 }
             }
+            // every window edge is a sentence edge, but inside a sentence too long for a window
             let edges: std::collections::HashSet<usize> = sentences.iter().map(|s| s.start).chain([n]).collect();
             for w in &windows {
                 let inside_long = sentences.iter().any(|s| s.end - s.start > content_len && s.start <= w.start && w.end <= s.end);

@@ -698,11 +698,10 @@ fn role_with_phrase_subject(doc: &Doc, k: usize) -> Option<Mention> {
         }
         let r = p - 1;
         let role = doc.word(r);
-        let plural_role = role.len() > 3
-            && role.ends_with('s')
-            && !role.ends_with("ss")
-            && !doc.is_capitalized(r) || r == s_start && role.len() > 3 && role.ends_with('s');
-        if doc.is_word(r) && doc.entity_at[r].is_none() && plural_role && role.strip_suffix('s').is_some_and(is_role) {
+        // (capitalised only where it opens the sentence: "Experts on ...")
+        let plural = role.len() > 3 && role.ends_with('s') && !role.ends_with("ss");
+        let plural_role = plural && (!doc.is_capitalized(r) || r == s_start) && role.strip_suffix('s').is_some_and(is_role);
+        if doc.is_word(r) && doc.entity_at[r].is_none() && plural_role {
             let group = group_mention(doc, r, r + 1);
             // (a comma between clauses, not inside "2,000")
             let opens = group.start == s_start || doc.is_punct(group.start - 1, ',') && doc.tokens[group.start - 1].end < doc.tokens[group.start].start;

@@ -1226,7 +1226,7 @@ impl Clusters {
             // possessive only says whose office it is)
             let possessor = |w: &str| {
                 matches!(w, "state" | "country" | "nation" | "city" | "province" | "region" | "territory" | "county" | "island" | "party" | "company" | "government")
-                    && (start..end).any(|i| doc.word(i) == format!("{w}'s") || doc.word(i) == format!("{w}’s") || doc.word(i) == w && matches!(doc.word(i + 1), "'s" | "’s"))
+                    && (start..end).any(|i| without_possessive(doc.word(i)) == w && (is_possessive(doc.word(i)) || matches!(doc.word(i + 1), "'s" | "’s")))
             };
             let partial = words.iter().any(|w| *w != head && !possessor(w) && !self.called(id, w, char_pos));
             if partial {
