@@ -817,6 +817,23 @@ fn pieces_of_a_long_source_apposition_are_read_as_one_mention() {
 }
 
 #[test]
+fn a_content_ending_a_sentence_is_not_joined_to_the_direct_quote_after_it() {
+    // the head tags both contents; the dot between them ends a sentence, so they stay two
+    let text = "Northwind said on Monday it would close two mines. \"This is a hard day,\" Jo Lee said.";
+    let roles = [
+        role(text, "Northwind", Role::Source, 0.7),
+        role(text, "said", Role::Cue, 0.95),
+        role(text, "it would close two mines", Role::Content, 0.98),
+        role(text, "\"This is a hard day,\"", Role::Content, 0.99),
+        role(text, "Jo Lee", Role::Source, 0.98),
+    ];
+    let a = analyse_tagged(text, &[("Northwind", "ORG"), ("Jo Lee", "PER")], &roles);
+    let (q, s) = quote_and_speaker(&a, "close two mines");
+    assert_eq!((q.text.as_str(), q.kind, s.name.as_str()), ("it would close two mines", QuoteKind::Indirect, "Northwind"));
+    assert_eq!(quote(&a, "This is a hard day"), (QuoteKind::Direct, "Jo Lee".to_string(), Resolution::Explicit));
+}
+
+#[test]
 fn a_source_in_the_next_paragraph_is_not_the_speaker() {
     let text = "Harbour Coal was proud that its output doubled in less than a year.\n\nNorthwind failed two years later.";
     let roles = [

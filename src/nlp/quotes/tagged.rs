@@ -48,13 +48,16 @@ fn reports(doc: &Doc, first: usize, last: usize) -> bool {
     (first..last).any(|k| doc.word(k) == "according" || reports_speech(doc.word(k)))
 }
 
-/// Content spans, with pieces split only by spaces or punctuation joined.
+/// Content spans, with pieces split only by spaces or punctuation inside a sentence joined.
 fn merged_contents(doc: &Doc, roles: &[RoleSpan]) -> Vec<RoleSpan> {
     let mut out: Vec<RoleSpan> = Vec::new();
     for r in roles.iter().filter(|r| r.role == Role::Content) {
         if let Some(last) = out.last_mut() {
             let gap = &doc.chars[last.end.min(r.start)..r.start];
-            if gap.len() <= 3 && gap.iter().all(|c| !c.is_alphanumeric()) {
+            // never across a sentence end: "... cut 5,000 jobs. \"This is ...,\" Kain said"
+            // holds two contents, and joined they would overlap the direct quote and be lost
+            let sentence_end = gap.iter().any(|c| matches!(c, '.' | '!' | '?' | '\n'));
+            if gap.len() <= 3 && !sentence_end && gap.iter().all(|c| !c.is_alphanumeric()) {
                 let n = (last.tokens + r.tokens) as f32;
                 last.score = (last.score * last.tokens as f32 + r.score * r.tokens as f32) / n;
                 last.tokens += r.tokens;
