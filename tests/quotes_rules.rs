@@ -1512,3 +1512,16 @@ fn an_apposition_after_an_inverted_name_is_not_content_however_short_the_content
     let a = analyse(text, &[("Omar Bell", "PER")]);
     assert!(quote_and_speaker(&a, "vigilant").0.text.starts_with("To prevent problems"), "{:#?}", a.quotes);
 }
+
+#[test]
+fn a_short_clause_introduced_by_that_after_any_verb_of_speech_is_reported_speech() {
+    let text = "Omar Bell spoke in Geneva on Monday. He added that testing must continue.";
+    let a = analyse(text, &[("Omar Bell", "PER"), ("Geneva", "LOC")]);
+    let (q, s) = quote_and_speaker(&a, "testing must continue");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("testing must continue", "Omar Bell"));
+    // "that" as a pronoun or a determiner introduces no clause
+    for text in ["Omar Bell spoke on Monday. He added that was all.", "Omar Bell spoke on Monday. He argued that way twice."] {
+        let a = analyse(text, &[("Omar Bell", "PER")]);
+        assert!(a.quotes.is_empty(), "{text}: {:#?}", a.quotes);
+    }
+}

@@ -509,8 +509,17 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
     let speaker = cue_subject(doc, k, base)?;
     let start = content_start(doc, k, base, s_end)?;
     let end = subordinate_clause_end(doc, k, s_end).unwrap_or_else(|| content_end(doc, s_end, start));
-    // "She said she supported it": three words make a clause after "say" and "tell"
-    let min_words = if matches!(base, "say" | "tell") { 3 } else { 4 };
+    // "She said she supported it": three words make a clause after "say" and "tell", and
+    // after any verb of speech that introduces it with "that" ("He added that testing must
+    // continue")
+    // (right after the verb: a "that" further on may be an adverb, "don't think X matters
+    // that much"; and a subject then its verb: "think that is his intent", "feel that way"
+    // are no clause introduced)
+    let introduced = start == k + 2
+        && doc.word(k + 1) == "that"
+        && !is_finite_verb(doc.word(start))
+        && (start + 1..end.min(start + 3)).any(|i| is_finite_verb(doc.word(i)));
+    let min_words = if matches!(base, "say" | "tell") || introduced { 3 } else { 4 };
     build_from(doc, start, end, (k, k + 1), Some(speaker), 0.75, min_words)
 }
 
