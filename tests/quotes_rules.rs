@@ -1525,3 +1525,17 @@ fn a_short_clause_introduced_by_that_after_any_verb_of_speech_is_reported_speech
         assert!(a.quotes.is_empty(), "{text}: {:#?}", a.quotes);
     }
 }
+
+#[test]
+fn a_second_speaker_after_a_comma_and_a_conjunction_ends_the_first_content() {
+    let text = "Northwind said its output would decline next year, while Jo Lee said the drop was overdone.";
+    let a = analyse(text, &[("Northwind", "ORG"), ("Jo Lee", "PER")]);
+    let (q, s) = quote_and_speaker(&a, "output would decline");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("its output would decline next year", "Northwind"));
+    let (q, s) = quote_and_speaker(&a, "the drop was overdone");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("the drop was overdone", "Jo Lee"));
+    // "and that" coordinates a second clause of the same content
+    let text = "Omar Bell said witnesses saw the truck and that it was found nearby.";
+    let a = analyse(text, &[("Omar Bell", "PER")]);
+    assert_eq!(quote_and_speaker(&a, "it was found nearby").0.text, "witnesses saw the truck and that it was found nearby");
+}

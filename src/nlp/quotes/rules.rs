@@ -509,6 +509,7 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
     let speaker = cue_subject(doc, k, base)?;
     let start = content_start(doc, k, base, s_end)?;
     let end = subordinate_clause_end(doc, k, s_end).unwrap_or_else(|| content_end(doc, s_end, start));
+    let end = next_speaker_clause(doc, start, end).unwrap_or(end);
     // "She said she supported it": three words make a clause after "say" and "tell", and
     // after any verb of speech that introduces it with "that" ("He added that testing must
     // continue")
@@ -550,7 +551,10 @@ fn content_start(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<usize>
         // that shows ..."): a finite verb before it makes the words between a clause
         // (or a subject pronoun and its verb: "said he wants to attack provisions that ...")
         let pronoun_clause = matches!(doc.word(start), "he" | "she" | "they" | "we" | "i") && that > start + 1;
-        let clause_between = pronoun_clause || (start..that).any(|i| is_finite_verb(doc.word(i)));
+        // (or "and that", a second clause coordinated with one already begun: "said witnesses
+        // saw a gun and that one was found")
+        let coordinated = that > start + 1 && matches!(doc.word(that - 1), "and" | "or" | "but");
+        let clause_between = pronoun_clause || coordinated || (start..that).any(|i| is_finite_verb(doc.word(i)));
         // ... nor a relative "that" ("called for contestants to wear dresses that showed ...")
         let next = doc.word(that + 1);
         // ("how surprised he is": only "that" is relative)
@@ -751,6 +755,22 @@ fn subordinate_clause_end(doc: &Doc, k: usize, s_end: usize) -> Option<usize> {
         return None;
     }
     (k + 2..s_end.min(k + 60)).find(|&i| doc.is_punct(i, ',') && doc.quote_of[i].is_none())
+}
+
+/// "The company said output would fall, while analysts said the drop was overdone": a comma,
+/// a conjunction and a clause with its own speaker and verb of speech end the first content
+/// there (the second clause is the next speaker's quote). The comma of the cut, if any.
+fn next_speaker_clause(doc: &Doc, start: usize, end: usize) -> Option<usize> {
+    (start + 1..end).find(|&comma| {
+        doc.is_punct(comma, ',')
+            && doc.quote_of[comma].is_none()
+            && matches!(doc.word(comma + 1), "while" | "but" | "whereas" | "and" | "although" | "though")
+            && (comma + 3..end.min(comma + 10)).any(|v| {
+                cue_at(doc, v).is_some_and(is_speech_verb)
+                    && (comma + 2..v).all(|i| doc.is_word(i) && doc.quote_of[i].is_none())
+                    && cue_subject(doc, v, cue_at(doc, v).unwrap_or("")).is_some_and(|m| m.start > comma + 1)
+            })
+    })
 }
 
 /// Words that open a subordinate clause.
