@@ -1539,3 +1539,11 @@ fn a_second_speaker_after_a_comma_and_a_conjunction_ends_the_first_content() {
     let a = analyse(text, &[("Omar Bell", "PER")]);
     assert_eq!(quote_and_speaker(&a, "it was found nearby").0.text, "witnesses saw the truck and that it was found nearby");
 }
+
+#[test]
+fn an_addressee_noun_that_looks_like_a_cue_does_not_hide_the_reported_clause() {
+    let text = "Foreign Ministry spokesman Omar Bell told a daily news briefing that the talks would resume.";
+    let a = analyse(text, &[("Foreign Ministry", "ORG"), ("Omar Bell", "PER")]);
+    let (q, s) = quote_and_speaker(&a, "the talks would resume");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("the talks would resume", "Omar Bell"));
+}

@@ -560,9 +560,18 @@ fn content_start(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<usize>
         // ("how surprised he is": only "that" is relative)
         let relative = that > start && doc.word(that) == "that" && (is_finite_verb(next) || (next.len() > 4 && next.ends_with("ed")));
         // (a show's title may stand in the addressee: 'told MSNBC's "Morning Joe" that')
+        // (a cue's "-ing" form inside a noun phrase is a noun: "told a daily briefing that")
+        // (the determiner at most three words before, only modifiers between: not "her son
+        // before explaining", "the debt, saying")
+        let determiner = |j: usize| matches!(doc.word(j), "a" | "an" | "the" | "its" | "their" | "his" | "her");
+        let modifier = |j: usize| doc.is_word(j) && !matches!(doc.word(j), "before" | "after" | "while" | "by" | "without" | "when" | "since" | "for" | "of" | "in" | "on" | "to" | "and" | "or" | "but" | "then" | "also");
+        let noun_phrase = |i: usize| {
+            doc.word(i).ends_with("ing")
+                && (i.saturating_sub(3).max(start)..i).rev().take_while(|&j| determiner(j) || modifier(j)).any(determiner)
+        };
         let plain = (start..that).all(|i| match doc.quote_of[i] {
             Some(q) => is_title_in_marks(doc, q),
-            None => (doc.is_word(i) || doc.is_punct(i, ',')) && cue_at(doc, i).is_none(),
+            None => (doc.is_word(i) || doc.is_punct(i, ',')) && (cue_at(doc, i).is_none() || noun_phrase(i)),
         });
         // "that" itself is not content; "how"/"why"/"whether" are; "He said that, if elected, ..."
         let first = if doc.word(that) == "that" { that + 1 } else { that };
