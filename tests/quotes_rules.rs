@@ -1547,3 +1547,10 @@ fn an_addressee_noun_that_looks_like_a_cue_does_not_hide_the_reported_clause() {
     let (q, s) = quote_and_speaker(&a, "the talks would resume");
     assert_eq!((q.text.as_str(), s.name.as_str()), ("the talks would resume", "Omar Bell"));
 }
+
+#[test]
+fn a_passive_relay_gives_the_speech_to_its_subject_not_the_outlet() {
+    let text = "Omar Bell met Ana Ruiz in Lisbon on Monday. He was quoted by the Northwind news agency as saying that the talks would resume in March.";
+    let a = analyse(text, &[("Omar Bell", "PER"), ("Ana Ruiz", "PER"), ("Lisbon", "LOC"), ("Northwind", "ORG")]);
+    assert_eq!(quote(&a, "the talks would resume").1, "Omar Bell");
+}

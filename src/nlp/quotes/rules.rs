@@ -85,6 +85,11 @@ fn relayed_speaker(doc: &Doc, k: usize) -> Option<Mention> {
     if doc.sentence[verb] != doc.sentence[k] || object >= k - 1 {
         return None;
     }
+    // "He was quoted by the TASS news agency as saying": the passive's subject speaks, the
+    // agent is the outlet relaying it
+    if doc.word(object) == "by" && verb > 0 && matches!(doc.word(verb - 1), "was" | "were" | "is" | "are" | "been" | "being") {
+        return subject_of(doc, verb);
+    }
     if let Some(kind) = pronoun_kind(doc.word(object)).filter(|_| object + 1 == k - 1) {
         return Some(Mention { start: object, end: object + 1, kind: MentionKind::Pronoun(kind), appositive: false });
     }
