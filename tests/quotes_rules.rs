@@ -1554,3 +1554,10 @@ fn a_passive_relay_gives_the_speech_to_its_subject_not_the_outlet() {
     let a = analyse(text, &[("Omar Bell", "PER"), ("Ana Ruiz", "PER"), ("Lisbon", "LOC"), ("Northwind", "ORG")]);
     assert_eq!(quote(&a, "the talks would resume").1, "Omar Bell");
 }
+
+#[test]
+fn a_maker_of_a_product_is_the_company_of_the_article() {
+    let text = "Northwind Inc said on Tuesday it would open a new plant in Porto. The turbine maker said the site would employ 500 people.";
+    let a = analyse(text, &[("Northwind Inc", "ORG"), ("Porto", "LOC")]);
+    assert_eq!(quote(&a, "employ 500 people").1, "Northwind Inc");
+}

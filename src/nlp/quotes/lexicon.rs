@@ -79,12 +79,12 @@ const ROLES: &[&str] = &[
 
 /// Nouns that describe a business or a public body by what it does ("the lender said", "the
 /// planemaker said", "the regulator said"): generic categories, no names. Any "-maker"
-/// ("carmaker", "chipmaker") is one too.
+/// ("carmaker", "chipmaker") is one too, as is "the iPhone maker".
 const COMPANY_NOUNS: &[&str] = &[
     "lender", "consultancy", "insurer", "reinsurer", "retailer", "manufacturer", "miner", "airline", "carrier", "utility",
     "conglomerate", "startup", "start-up", "brokerage", "refiner", "regulator", "watchdog", "distributor",
     "shipper", "shipbuilder", "operator", "supplier", "exporter", "publisher", "broadcaster", "outlet",
-    "subsidiary", "giant", "bank", "company", "firm", "group", "corporation",
+    "subsidiary", "giant", "bank", "company", "firm", "group", "corporation", "maker", "provider", "chain",
 ];
 
 /// A word that describes an organisation by its trade (see [`COMPANY_NOUNS`]).
