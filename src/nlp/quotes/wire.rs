@@ -104,7 +104,8 @@ pub fn is_caption(paragraph: &str) -> bool {
 /// photographer or agency it names is never a speaker. (A slash name outside a caption, a
 /// poll's "AFP/Ipsos", stays a name.)
 pub fn is_photo_credit(chars: &[char], entity_text: &str, start: usize) -> bool {
-    entity_text.split_whitespace().any(is_credit_word) && in_caption(chars, start)
+    // (inside a caption any slash name is a credit: "(Photo by Jane Doe/Getty Images)")
+    (entity_text.split_whitespace().any(is_credit_word) || entity_text.contains('/')) && in_caption(chars, start)
 }
 
 /// "REUTERS/Jane", "Doe/AFP", "Doe/Getty": one side all capitals (two letters or more), the
@@ -155,6 +156,9 @@ mod tests {
         let poll = text.chars().count() - "AFP/Ipsos poll said turnout fell.".chars().count();
         assert!(!is_photo_credit(&chars, "AFP/Ipsos", poll));
         assert!(!is_photo_credit(&chars, "Ana Lopes", 27));
+        let text = "Crowds march on Sunday. (Photo by Ana Lopes/Getty Images)\n\nThe AFP/Ipsos poll said turnout fell.";
+        let chars: Vec<char> = text.chars().collect();
+        assert!(is_photo_credit(&chars, "Ana Lopes/Getty", 33));
     }
 
     #[test]
