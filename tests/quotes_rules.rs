@@ -1561,3 +1561,13 @@ fn a_maker_of_a_product_is_the_company_of_the_article() {
     let a = analyse(text, &[("Northwind Inc", "ORG"), ("Porto", "LOC")]);
     assert_eq!(quote(&a, "employ 500 people").1, "Northwind Inc");
 }
+
+#[test]
+fn a_name_in_apposition_after_a_description_is_the_speaker() {
+    let text = "Crowds filled the square on Sunday.\n\n\"We will not stop,\" said one protester, Olga Ivanova.";
+    let a = analyse(text, &[("Olga Ivanova", "PER")]);
+    assert_eq!(quote(&a, "We will not stop").1, "Olga Ivanova");
+    let text = "Jo Lee lost the vote.\n\nBut the union's president, Ana Ruiz, said the members would strike again next week.";
+    let a = analyse(text, &[("Jo Lee", "PER"), ("Ana Ruiz", "PER")]);
+    assert_eq!(quote(&a, "the members would strike").1, "Ana Ruiz");
+}

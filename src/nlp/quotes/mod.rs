@@ -390,7 +390,10 @@ fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speake
     let (start, end) = doc.char_span(mention.start, mention.end);
     let text = doc.span_text(mention.start, mention.end);
     let anchor = a.cue.map(|c| doc.tokens[c.0].start).unwrap_or(start);
+    // "said one protester, Olga Ivanova": the name in apposition says who the description is
+    let appositive = matches!(mention.kind, MentionKind::Nominal { plural: false, .. }).then(|| doc.name_in_apposition(mention.end)).flatten();
     let id = match &mention.kind {
+        _ if appositive.is_some() => appositive.map(|(first, last, label)| clusters.add_name(doc, first, last, label)),
         MentionKind::Name { label } => Some(clusters.add_name(doc, mention.start, mention.end, label)),
         MentionKind::Pronoun(kind) => clusters.resolve_pronoun(doc, *kind, start, doc.sentence[mention.start]),
         MentionKind::Nominal { words, plural } => {
@@ -409,7 +412,7 @@ fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speake
     let indefinite = matches!(mention.kind, MentionKind::Nominal { .. })
         && matches!(doc.word(mention.start), "a" | "an" | "one" | "another")
         && (mention.start..mention.end).rev().find(|&i| doc.is_word(i)).is_some_and(|i| lexicon::is_role(doc.word(i)));
-    let id = id.filter(|&id| !indefinite || named_in_description(doc, clusters, id, mention.start, mention.end));
+    let id = id.filter(|&id| !indefinite || appositive.is_some() || named_in_description(doc, clusters, id, mention.start, mention.end));
     let id = id.or_else(|| {
         let MentionKind::Nominal { .. } = mention.kind else { return None };
         if indefinite {

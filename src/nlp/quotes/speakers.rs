@@ -142,6 +142,17 @@ impl Doc {
         })
     }
 
+    /// A person named in apposition right after a description ending at token `end`: "said
+    /// one protester, Olga Ivanova." (the name closes the sentence or its own comma clause).
+    pub fn name_in_apposition(&self, end: usize) -> Option<(usize, usize, &'static str)> {
+        if !self.is_punct(end, ',') {
+            return None;
+        }
+        let (first, last) = self.entities.iter().find_map(|(e, first, last)| (*first == end + 1 && e.label == "PER").then_some((*first, *last)))?;
+        let s_end = self.sentences[self.sentence[end]].1;
+        (last >= s_end || self.is_punct(last, ',') || self.is_punct(last, '.')).then_some((first, last, "PER"))
+    }
+
     /// The mention whose last token is `end - 1`, looking left from a cue. An organisation
     /// that only says where the speaker works gives way to the person ("Mr. Morgan of the
     /// Sierra Club said", "Ann Lee, president of the Harbour Trust, said").
