@@ -1534,6 +1534,11 @@ fn a_second_speaker_after_a_comma_and_a_conjunction_ends_the_first_content() {
     assert_eq!((q.text.as_str(), s.name.as_str()), ("its output would decline next year", "Northwind"));
     let (q, s) = quote_and_speaker(&a, "the drop was overdone");
     assert_eq!((q.text.as_str(), s.name.as_str()), ("the drop was overdone", "Jo Lee"));
+    // (a comma inside the closing mark too)
+    let text = "In an interview, Omar Bell said he \"delivered a letter to the minister today,\" and he said he hoped that the minister would act soon.";
+    let a = analyse(text, &[("Omar Bell", "PER")]);
+    assert_eq!(quote_and_speaker(&a, "delivered a letter").0.text, "he \"delivered a letter to the minister today,\"");
+    assert_eq!(quote_and_speaker(&a, "would act soon").0.text, "the minister would act soon");
     // "and that" coordinates a second clause of the same content
     let text = "Omar Bell said witnesses saw the truck and that it was found nearby.";
     let a = analyse(text, &[("Omar Bell", "PER")]);
@@ -1553,6 +1558,17 @@ fn a_passive_relay_gives_the_speech_to_its_subject_not_the_outlet() {
     let text = "Omar Bell met Ana Ruiz in Lisbon on Monday. He was quoted by the Northwind news agency as saying that the talks would resume in March.";
     let a = analyse(text, &[("Omar Bell", "PER"), ("Ana Ruiz", "PER"), ("Lisbon", "LOC"), ("Northwind", "ORG")]);
     assert_eq!(quote(&a, "the talks would resume").1, "Omar Bell");
+}
+
+#[test]
+fn a_time_phrase_between_the_verb_and_its_clause_is_no_content() {
+    let text = "Omar Bell, the top health official, said on Tuesday he would take the vaccine.";
+    let a = analyse(text, &[("Omar Bell", "PER")]);
+    let (q, s) = quote_and_speaker(&a, "take the vaccine");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("he would take the vaccine", "Omar Bell"));
+    // a time phrase with no clause after it reports nothing
+    let a = analyse("Omar Bell said on Tuesday night in Lisbon.", &[("Omar Bell", "PER"), ("Lisbon", "LOC")]);
+    assert!(a.quotes.is_empty(), "{:#?}", a.quotes);
 }
 
 #[test]

@@ -598,6 +598,13 @@ fn content_start(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<usize>
             _ => clause_after_addressee(doc, start, s_end)?,
         };
     }
+    // "said on Tuesday he would take the vaccine": a time phrase, then the clause
+    if start == k + 1 && is_speech_verb(base) {
+        let after = time_phrase_end(doc, start);
+        if after > start && opens_clause(doc, after, s_end) {
+            start = after;
+        }
+    }
     // "vowed to bring back lost jobs": a promise's infinitive is what was promised
     let promised = matches!(base, "promise" | "vow" | "pledge" | "threaten") && doc.word(start) == "to";
     // ("said about 20 people have ...": "about" before a number is a quantity)
@@ -673,8 +680,16 @@ fn clause_after_addressee(doc: &Doc, start: usize, s_end: usize) -> Option<usize
     };
     // "told voters this weekend he would ...": past a time phrase
     let after = time_phrase_end(doc, after);
-    let opens_clause = after < s_end && doc.is_word(after) && doc.quote_of[after].is_none() && (matches!(doc.word(after), "he" | "she" | "they" | "it" | "we" | "i" | "the" | "there" | "his" | "her" | "their") || (doc.is_capitalized(after) && !is_function_word(doc.word(after))));
-    opens_clause.then_some(after)
+    opens_clause(doc, after, s_end).then_some(after)
+}
+
+/// Does a clause open at token `i`: a subject pronoun, "the", "there", a possessive, or a
+/// capitalised word that is not a function word?
+fn opens_clause(doc: &Doc, i: usize, s_end: usize) -> bool {
+    i < s_end
+        && doc.is_word(i)
+        && doc.quote_of[i].is_none()
+        && (matches!(doc.word(i), "he" | "she" | "they" | "it" | "we" | "i" | "the" | "there" | "his" | "her" | "their") || (doc.is_capitalized(i) && !is_function_word(doc.word(i))))
 }
 
 /// "Twenty-four percent said", "most of them said", "The organizers said": a share of a poll's
@@ -773,18 +788,20 @@ fn subordinate_clause_end(doc: &Doc, k: usize, s_end: usize) -> Option<usize> {
 
 /// "The company said output would fall, while analysts said the drop was overdone": a comma,
 /// a conjunction and a clause with its own speaker and verb of speech end the first content
-/// there (the second clause is the next speaker's quote). The comma of the cut, if any.
+/// there (the second clause is the next speaker's quote). Where the first content ends: before
+/// the comma, or after a closing mark that holds it ('... of Chicago," and he said he hoped').
 fn next_speaker_clause(doc: &Doc, start: usize, end: usize) -> Option<usize> {
-    (start + 1..end).find(|&comma| {
-        doc.is_punct(comma, ',')
-            && doc.quote_of[comma].is_none()
-            && matches!(doc.word(comma + 1), "while" | "but" | "whereas" | "and" | "although" | "though")
-            && (comma + 3..end.min(comma + 10)).any(|v| {
+    let conjunction = (start + 2..end).find(|&c| {
+        doc.quote_of[c].is_none()
+            && matches!(doc.word(c), "while" | "but" | "whereas" | "and" | "although" | "though")
+            && (doc.is_punct(c - 1, ',') || (doc.is_punct(c - 2, ',') && doc.quote_of[c - 2].is_some() && !doc.is_word(c - 1)))
+            && (c + 2..end.min(c + 9)).any(|v| {
                 cue_at(doc, v).is_some_and(is_speech_verb)
-                    && (comma + 2..v).all(|i| doc.is_word(i) && doc.quote_of[i].is_none())
-                    && cue_subject(doc, v, cue_at(doc, v).unwrap_or("")).is_some_and(|m| m.start > comma + 1)
+                    && (c + 1..v).all(|i| doc.is_word(i) && doc.quote_of[i].is_none())
+                    && cue_subject(doc, v, cue_at(doc, v).unwrap_or("")).is_some_and(|m| m.start > c)
             })
-    })
+    })?;
+    Some(if doc.is_punct(conjunction - 1, ',') { conjunction - 1 } else { conjunction })
 }
 
 /// Words that open a subordinate clause.
