@@ -1587,3 +1587,11 @@ fn a_name_in_apposition_after_a_description_is_the_speaker() {
     let a = analyse(text, &[("Jo Lee", "PER"), ("Ana Ruiz", "PER")]);
     assert_eq!(quote(&a, "the members would strike").1, "Ana Ruiz");
 }
+
+#[test]
+fn a_participle_after_an_inverted_speaker_continues_that_speaker() {
+    let text = "\"The situation is under control,\" said ministry spokeswoman Ana Ruiz, adding that more troops would arrive.";
+    let a = analyse(text, &[("Ana Ruiz", "PER")]);
+    let (q, s) = quote_and_speaker(&a, "more troops would arrive");
+    assert_eq!((q.text.as_str(), q.kind, s.name.as_str()), ("more troops would arrive", QuoteKind::Indirect, "Ana Ruiz"));
+}

@@ -133,7 +133,7 @@ fn participle_subject(doc: &Doc, k: usize) -> Option<Mention> {
     let clause = main_clause_start(doc, s_start, s_end).min(k);
     (clause..k)
         .rev()
-        .find_map(|i| cue_at(doc, i).and_then(|_| subject_of(doc, i)))
+        .find_map(|i| cue_at(doc, i).and_then(|_| subject_of(doc, i).or_else(|| inverted_speaker(doc, i, k))))
         // (a name NER found: "Chastened by the analyses, Trump ..." opens with no name)
         // or a singular description of a person ("The Florida senator sought to calm them,
         // saying ...")
@@ -147,6 +147,16 @@ fn participle_subject(doc: &Doc, k: usize) -> Option<Mention> {
                 m.end < k && (described || matches!(m.kind, MentionKind::Pronoun(_)) || (!matches!(m.kind, MentionKind::Nominal { .. }) && doc.entity_starting[m.start].is_some()))
             })
         })
+}
+
+/// '"...," said Ana Ruiz, adding that ...': the name right after an earlier cue at `i`, closed
+/// by the comma before the participle at `k`.
+fn inverted_speaker(doc: &Doc, i: usize, k: usize) -> Option<Mention> {
+    // (inverted: the cue follows its content's comma or closing mark)
+    let inverted = i > 0 && (doc.is_punct(i - 1, ',') || doc.quote_of[i - 1].is_some());
+    let m = doc.mention_starting_at(i + 1).filter(|_| inverted)?;
+    let named = matches!(&m.kind, MentionKind::Name { label } if *label == "PER");
+    (named && m.end + 1 == k && doc.is_punct(m.end, ',')).then_some(m)
 }
 
 /// The speaker a reporting verb at token `k` names, read the rules' way: its subject ("X said",
