@@ -23,19 +23,19 @@ NER_F1 = 0.93
 
 # (path into eval_quotes.py's JSON) -> bar that fails the build
 ENFORCED = {
-    ("direct", "f1"): 0.975,  # measured 0.9787 (2026-12-07, quotes-rules-9, stage-3 head)
-    ("precision",): 0.92,  # measured 0.9267 (issue #19's bar; an interrupted quotation counts once)
-    ("indirect", "recall"): 0.86,  # measured 0.8806
-    ("speaker", "accuracy"): 0.93,  # measured 0.9460
+    ("direct", "f1"): 0.975,  # measured 0.9796 (2026-12-07, quotes-rules-10, stage-3 head)
+    ("precision",): 0.92,  # measured 0.9268 (issue #19's bar; an interrupted quotation counts once)
+    ("indirect", "recall"): 0.86,  # measured 0.8889
+    ("speaker", "accuracy"): 0.93,  # measured 0.9461
     ("speaker", "name_acc"): 0.94,  # measured 0.9648
     ("speaker", "pronoun_acc"): 0.92,  # measured 0.9359
-    ("speaker", "nominal_acc"): 0.60,  # measured 0.650 (13 of 20)
-    ("speaker", "indirect", "accuracy"): 0.89,  # measured 0.9064
-    # measured 0.8871 (998 of 1,125): issue #19's bar, enforced as it stands. The int8 model's
+    ("speaker", "nominal_acc"): 0.60,  # measured 0.667 (14 of 21)
+    ("speaker", "indirect", "accuracy"): 0.89,  # measured 0.9066
+    # measured 0.8889 (1,000 of 1,125): issue #19's bar, enforced as it stands. The int8 model's
     # kernels differ between CPUs (the same build measured 3 quotes apart on two machines of
-    # this workplace); the margin is 8 quotes
+    # this workplace); the margin is 10 quotes
     ("who_said_what", "all"): 0.88,
-    ("who_said_what", "indirect"): 0.80,  # measured 0.8288 (issue #19's bar)
+    ("who_said_what", "indirect"): 0.80,  # measured 0.8306 (issue #19's bar)
 }
 # issue #19's bars on who said what (printed beside each figure); every other bar is enforced
 # above

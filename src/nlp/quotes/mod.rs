@@ -39,8 +39,12 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// short adverbial; "the agency" is a government body the article named; "its director
 /// general" is nobody the article merely talked about; "the state's premier" is the one called
 /// premier; "..., said Jane Doe, head of research at Acme" keeps its apposition out of the
-/// content).
-pub const RULES_VERSION: &str = "quotes-rules-9";
+/// content; 10: the head's content pieces are joined inside a sentence only; a second
+/// speaker's clause (", while analysts said") ends a content; "said on Tuesday he would";
+/// "He added that testing must continue"; "told a daily news briefing that"; "He was quoted by
+/// the agency as saying"; "said one protester, Olga Ivanova"; "said X, adding that"; "the
+/// turbine maker"; slash names in captions are credits).
+pub const RULES_VERSION: &str = "quotes-rules-10";
 
 /// Quotes of an article and the clusters their speakers belong to.
 #[derive(Debug, Clone, Default, PartialEq)]
