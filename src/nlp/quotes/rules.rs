@@ -153,8 +153,10 @@ fn participle_subject(doc: &Doc, k: usize) -> Option<Mention> {
 /// by the comma before the participle at `k`.
 fn inverted_speaker(doc: &Doc, i: usize, k: usize) -> Option<Mention> {
     // (inverted: the cue follows its content's comma or closing mark)
-    let inverted = i > 0 && (doc.is_punct(i - 1, ',') || doc.quote_of[i - 1].is_some());
-    let m = doc.mention_starting_at(i + 1).filter(|_| inverted)?;
+    if i == 0 || !(doc.is_punct(i - 1, ',') || doc.quote_of[i - 1].is_some()) {
+        return None;
+    }
+    let m = doc.mention_starting_at(i + 1)?;
     let named = matches!(&m.kind, MentionKind::Name { label } if *label == "PER");
     (named && m.end + 1 == k && doc.is_punct(m.end, ',')).then_some(m)
 }
@@ -806,9 +808,11 @@ fn next_speaker_clause(doc: &Doc, start: usize, end: usize) -> Option<usize> {
             && matches!(doc.word(c), "while" | "but" | "whereas" | "and" | "although" | "though")
             && (doc.is_punct(c - 1, ',') || (doc.is_punct(c - 2, ',') && doc.quote_of[c - 2].is_some() && !doc.is_word(c - 1)))
             && (c + 2..end.min(c + 9)).any(|v| {
-                cue_at(doc, v).is_some_and(is_speech_verb)
-                    && (c + 1..v).all(|i| doc.is_word(i) && doc.quote_of[i].is_none())
-                    && cue_subject(doc, v, cue_at(doc, v).unwrap_or("")).is_some_and(|m| m.start > c)
+                cue_at(doc, v).is_some_and(|base| {
+                    is_speech_verb(base)
+                        && (c + 1..v).all(|i| doc.is_word(i) && doc.quote_of[i].is_none())
+                        && cue_subject(doc, v, base).is_some_and(|m| m.start > c)
+                })
             })
     })?;
     Some(if doc.is_punct(conjunction - 1, ',') { conjunction - 1 } else { conjunction })

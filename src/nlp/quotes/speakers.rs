@@ -148,7 +148,12 @@ impl Doc {
         if !self.is_punct(end, ',') {
             return None;
         }
-        let (first, last) = self.entities.iter().find_map(|(e, first, last)| (*first == end + 1 && e.label == "PER").then_some((*first, *last)))?;
+        let e = self.entity_starting.get(end + 1).copied().flatten()?;
+        let (entity, first, last) = &self.entities[e];
+        let (first, last) = (*first, *last);
+        if speaker_label(&entity.label) != Some("PER") {
+            return None;
+        }
         let s_end = self.sentences[self.sentence[end]].1;
         (last >= s_end || self.is_punct(last, ',') || self.is_punct(last, '.')).then_some((first, last, "PER"))
     }
