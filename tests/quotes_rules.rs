@@ -1595,3 +1595,21 @@ fn a_participle_after_an_inverted_speaker_continues_that_speaker() {
     let (q, s) = quote_and_speaker(&a, "more troops would arrive");
     assert_eq!((q.text.as_str(), q.kind, s.name.as_str()), ("more troops would arrive", QuoteKind::Indirect, "Ana Ruiz"));
 }
+
+#[test]
+fn a_subordinator_inside_the_speakers_apposition_keeps_the_cue() {
+    let text = "\"We will win this fight in court,\" John Smith, who served as Helen Clark's chief of staff, told reporters.";
+    let a = analyse(text, &[("John Smith", "PER"), ("Helen Clark", "PER")]);
+    assert_eq!(quote(&a, "win this fight").1, "John Smith");
+    // a subordinate clause right after the mark is still no cue of the quote
+    let text = "\"We will win this fight in court,\" when John Smith told reporters.";
+    let a = analyse(text, &[("John Smith", "PER")]);
+    assert!(a.quotes.iter().all(|q| q.speaker.is_none()), "{:#?}", a.quotes);
+}
+
+#[test]
+fn a_time_phrase_before_the_subject_is_not_the_subject() {
+    let text = "One month after backing Dan Jones, Mark Rubin still believes the nominee is unfit to lead. \"I stand by everything I said during the campaign,\" the Florida senator told a magazine on Thursday.";
+    let a = analyse(text, &[("Dan Jones", "PER"), ("Mark Rubin", "PER"), ("Florida", "LOC")]);
+    assert_eq!(quote(&a, "I stand by everything").1, "Mark Rubin");
+}

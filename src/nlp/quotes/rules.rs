@@ -230,15 +230,22 @@ fn cue_after(doc: &Doc, open: usize, close: usize) -> Option<(Option<usize>, Opt
                 // inversion: ,» said Mukhtar Tleuberdi
                 return Some((Some(k), doc.mention_starting_at(k + 1).or_else(|| doc.description_starting_at(k + 1))));
             }
-            // "“...,” when Clinton blasted him": a subordinate clause is not the quote's cue
-            let subordinate = (first..k).any(|i| SUBORDINATORS.contains(&doc.word(i)));
+            // "“...,” when Clinton blasted him": a subordinate clause is not the quote's cue;
+            // one inside the speaker's apposition is ("Jo Lee, who served as his chief of
+            // staff, said")
+            let apposed = named_before_apposition(doc, first, k);
+            let apposed_at = apposed.as_ref().map(|a| a.start);
+            let subordinate = |m: &Mention| {
+                let checked = if apposed_at == Some(m.start) { first..first } else { first..k };
+                checked.into_iter().any(|i| SUBORDINATORS.contains(&doc.word(i)))
+            };
             // titles may sit between the mark and the name: `,” Sen. Claire McCaskill said`
             let title_gap = |m: &Mention| (first..m.start).all(|i| doc.is_word(i) || doc.is_punct(i, '.'));
             let subject = quote_subject_of(doc, k)
                 // or a description then the name in commas: `,” X's chief of staff, Jo Lee, said`
                 .filter(|m| m.start == first || (m.start > first && m.start - first <= 6 && title_gap(m)) || (m.appositive && m.start > first && m.start - first <= 12))
-                .or_else(|| named_before_apposition(doc, first, k))
-                .filter(|_| !subordinate);
+                .or(apposed)
+                .filter(|m| !subordinate(m));
             return subject.map(|m| (Some(k), Some(m)));
         }
         // (a period inside the sentence is an abbreviation's: "Sen.", "(D-Mo.)")

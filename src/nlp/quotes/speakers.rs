@@ -1719,7 +1719,7 @@ pub fn main_clause_start(doc: &Doc, start: usize, end: usize) -> usize {
         let w = doc.word(t);
         // or a participle: "Chastened by the analyses, Trump revised his plan"
         let participle = w.len() > 5 && (w.ends_with("ed") || w.ends_with("ing")) && w != "according" && doc.entity_at[t].is_none();
-        (INTRODUCTORY.contains(&w) || participle) && doc.quote_of[t].is_none()
+        (INTRODUCTORY.contains(&w) || participle || opens_time_phrase(doc, t)) && doc.quote_of[t].is_none()
     });
     if !opens_phrase {
         return start;
@@ -1734,6 +1734,19 @@ pub fn main_clause_start(doc: &Doc, start: usize, end: usize) -> usize {
     (start..end.min(start + 30))
         .find(|&t| doc.is_punct(t, ',') && (doc.quote_of[t].is_none() || closes_title(t)))
         .map_or(start, |comma| if doc.quote_of[comma].is_some() { comma + 2 } else { comma + 1 })
+}
+
+/// Does a time phrase open at token `t` and lead into the clause ("One month after ...,",
+/// "Two days later,", "Hours before the vote,", "Last week,")?
+fn opens_time_phrase(doc: &Doc, t: usize) -> bool {
+    const UNITS: &[&str] = &["minute", "hour", "day", "week", "weekend", "month", "year", "decade", "morning", "afternoon", "evening", "night"];
+    const QUANTITIES: &[&str] =
+        &["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "a", "several", "few", "many", "last", "this", "earlier", "late"];
+    let w = doc.word(t);
+    let unit_at = if QUANTITIES.contains(&w) || w.chars().all(|c| c.is_ascii_digit()) { t + 1 } else { t };
+    let unit = doc.word(unit_at);
+    let is_unit = UNITS.contains(&unit) || unit.strip_suffix('s').is_some_and(|u| UNITS.contains(&u));
+    is_unit && (matches!(doc.word(unit_at + 1), "after" | "before" | "later" | "ago" | "earlier" | "into") || doc.is_punct(unit_at + 1, ','))
 }
 
 /// Words that open an introductory phrase before a sentence's subject.
