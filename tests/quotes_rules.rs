@@ -1613,3 +1613,23 @@ fn a_time_phrase_before_the_subject_is_not_the_subject() {
     let a = analyse(text, &[("Dan Jones", "PER"), ("Mark Rubin", "PER"), ("Florida", "LOC")]);
     assert_eq!(quote(&a, "I stand by everything").1, "Mark Rubin");
 }
+
+#[test]
+fn a_parenthesis_in_dashes_between_subject_and_cue() {
+    let text = "Rita Gomez lost the appeal.\n\nThe judge -- who had sparred with the lawyers for days -- said she regretted her remarks and would step aside.";
+    let a = analyse(text, &[("Rita Gomez", "PER")]);
+    let q = a.quotes.iter().find(|q| q.text.contains("regretted her remarks")).expect("the reported clause is a quote");
+    assert_eq!(q.kind, QuoteKind::Indirect);
+    // a name in apposition inside the dashes is the subject itself
+    let text = "A former candidate -- Jo Lee, who lost the race in 2008 -- said the party had lost its way.";
+    let a = analyse(text, &[("Jo Lee", "PER")]);
+    assert_eq!(quote(&a, "lost its way").1, "Jo Lee");
+}
+
+#[test]
+fn a_participle_apposition_then_a_description_before_the_cue() {
+    let text = "Sen. Omar Fields, facing a hard race in Ohio, a swing state, said he would welcome the help.";
+    let a = analyse(text, &[("Omar Fields", "PER"), ("Ohio", "LOC")]);
+    let (q, s) = quote_and_speaker(&a, "welcome the help");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("he would welcome the help", "Omar Fields"));
+}

@@ -53,13 +53,17 @@ fn cue_at(doc: &Doc, i: usize) -> Option<&'static str> {
     if doc.word(i) == "state" && doc.is_capitalized(i + 1) && doc.quote_of.get(i + 1).is_some_and(Option::is_none) {
         return None;
     }
+    // "a swing state, said": the noun; the verb introduces what is stated
+    if matches!(doc.word(i), "state" | "states") && !(doc.word(i + 1) == "that" || doc.is_punct(i + 1, ':')) {
+        return None;
+    }
     cue_base(doc.word(i))
 }
 
 /// Where the subject of a cue at `k` ends: before a parenthesis ("McCaskill (D-Mo.) said"),
 /// auxiliaries ("has also said") and "was quoted as".
 fn subject_end(doc: &Doc, k: usize) -> usize {
-    let mut end = doc.parenthesis_before(k).unwrap_or(k);
+    let mut end = doc.parenthesis_before(k).or_else(|| doc.dashes_before(k)).unwrap_or(k);
     // (not a name's last word: "Theresa May said")
     while end > 0 && doc.is_word(end - 1) && doc.entity_at[end - 1].is_none() && (is_auxiliary(doc.word(end - 1)) || doc.word(end - 1) == "as") && k - end < 4 {
         end -= 1;
@@ -111,7 +115,7 @@ fn subject_of(doc: &Doc, k: usize) -> Option<Mention> {
         // "the city's police department which reported ..."
         doc.name_ending_at(end - 1)
     } else if end > 0 && doc.sentence[end - 1] == doc.sentence[k] {
-        doc.mention_ending_at(end).or_else(|| doc.place_ending_at(end))
+        doc.mention_ending_at(end).or_else(|| doc.place_ending_at(end)).or_else(|| doc.name_in_dashes_before(end))
     } else {
         None
     }
@@ -646,7 +650,8 @@ fn coordinated_subject(doc: &Doc, k: usize) -> Option<Mention> {
     while j > 0 && is_auxiliary(doc.word(j)) && k - j < 3 {
         j -= 1;
     }
-    if doc.word(j) != "and" || doc.quote_of[j].is_some() {
+    // ("..., but said she could not ...")
+    if !matches!(doc.word(j), "and") || doc.quote_of[j].is_some() {
         return None;
     }
     let (s_start, s_end) = doc.sentences[doc.sentence[k]];
