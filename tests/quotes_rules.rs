@@ -1633,3 +1633,22 @@ fn a_participle_apposition_then_a_description_before_the_cue() {
     let (q, s) = quote_and_speaker(&a, "welcome the help");
     assert_eq!((q.text.as_str(), s.name.as_str()), ("he would welcome the help", "Omar Fields"));
 }
+
+#[test]
+fn the_medium_of_a_statement_then_a_clause() {
+    let text = "Acme Corp shares fell on Monday. The company said in a statement the plant would close in May. Jane Doe told Reuters in an interview on Tuesday she would stay on.";
+    let a = analyse(text, &[("Acme Corp", "ORG"), ("Jane Doe", "PER"), ("Reuters", "ORG")]);
+    let (q, s) = quote_and_speaker(&a, "plant would close");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("the plant would close in May", "Acme Corp"));
+    let (q, s) = quote_and_speaker(&a, "would stay on");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("she would stay on", "Jane Doe"));
+}
+
+#[test]
+fn according_to_a_document_goes_to_its_issuer() {
+    let text = "Acme Corp shares fell on Monday. According to a statement from the company, the plant will close in May. According to a report by the Daily Ledger, the firm is in talks with two buyers. According to an analysis of census data by Civic Lab, most towns have shrunk since 2010.";
+    let a = analyse(text, &[("Acme Corp", "ORG"), ("Daily Ledger", "ORG"), ("Civic Lab", "ORG")]);
+    assert_eq!(quote(&a, "plant will close").1, "Acme Corp");
+    assert_eq!(quote(&a, "in talks with two buyers").1, "Daily Ledger");
+    assert_eq!(quote(&a, "most towns have shrunk").1, "Civic Lab");
+}

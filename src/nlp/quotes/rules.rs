@@ -621,9 +621,11 @@ fn content_start(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<usize>
             _ => clause_after_addressee(doc, start, s_end)?,
         };
     }
-    // "said on Tuesday he would take the vaccine": a time phrase, then the clause
+    // "said on Tuesday he would take the vaccine", "said in a statement the plant would
+    // close": a time phrase or the medium, then the clause
     if start == k + 1 && is_speech_verb(base) {
-        let after = time_phrase_end(doc, start);
+        let after = time_phrase_end(doc, medium_phrase_end(doc, start));
+        let after = time_phrase_end(doc, medium_phrase_end(doc, after));
         if after > start && opens_clause(doc, after, s_end) {
             start = after;
         }
@@ -694,6 +696,36 @@ fn time_phrase_end(doc: &Doc, i: usize) -> usize {
     i
 }
 
+/// The token after the medium of a statement at `i` ("in a statement", "in an interview with
+/// Reuters", "during a televised address", "on his Facebook page"), or `i` when none starts
+/// there.
+fn medium_phrase_end(doc: &Doc, i: usize) -> usize {
+    const MEDIA: &[&str] = &[
+        "statement", "interview", "speech", "post", "tweet", "email", "e-mail", "letter", "briefing", "conference", "call", "address", "video",
+        "message", "broadcast", "op-ed", "column", "release", "podcast", "appearance", "hearing", "page", "account", "blog", "communique", "remarks",
+    ];
+    if !matches!(doc.word(i), "in" | "on" | "during" | "at" | "via" | "through") || doc.quote_of[i].is_some() {
+        return i;
+    }
+    let determiner = matches!(doc.word(i + 1), "a" | "an" | "the" | "its" | "his" | "her" | "their" | "our");
+    if !determiner {
+        return i;
+    }
+    // the medium noun within four words, only plain words before it
+    let Some(noun) = (i + 2..i + 6).take_while(|&j| doc.is_word(j) && doc.quote_of[j].is_none()).find(|&j| MEDIA.contains(&doc.word(j))) else {
+        return i;
+    };
+    let mut end = noun + 1;
+    // "with Reuters", "with the BBC"
+    if doc.word(end) == "with" {
+        let at = if doc.word(end + 1) == "the" { end + 2 } else { end + 1 };
+        if let Some(e) = doc.entity_starting.get(at).copied().flatten() {
+            end = doc.entities[e].2;
+        }
+    }
+    end
+}
+
 /// "told POLITICO he planned to stay", "told reporters the plan would fail": where the clause
 /// after a named or pronoun addressee starts, when one starts there.
 fn clause_after_addressee(doc: &Doc, start: usize, s_end: usize) -> Option<usize> {
@@ -702,8 +734,10 @@ fn clause_after_addressee(doc: &Doc, start: usize, s_end: usize) -> Option<usize
         None if matches!(doc.word(start), "me" | "him" | "her" | "us" | "them" | "reporters" | "journalists") => start + 1,
         None => return None,
     };
-    // "told voters this weekend he would ...": past a time phrase
-    let after = time_phrase_end(doc, after);
+    // "told voters this weekend he would ...", "told Reuters in an interview he would":
+    // past a time phrase or the medium
+    let after = time_phrase_end(doc, medium_phrase_end(doc, after));
+    let after = time_phrase_end(doc, medium_phrase_end(doc, after));
     opens_clause(doc, after, s_end).then_some(after)
 }
 
@@ -942,6 +976,7 @@ fn according_to(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<Att
         return None;
     }
     let speaker = doc.mention_starting_at(k + 2).or_else(|| doc.noun_phrase_starting_at(k + 2))?;
+    let speaker = issuer_of_document(doc, k + 2, s_end).unwrap_or(speaker);
     let cue = (k, k + 2);
     if k == s_start || (k > s_start && !doc.is_punct(k - 1, ',')) {
         // According to X, CONTENT.
@@ -950,6 +985,24 @@ fn according_to(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<Att
         return build(doc, after + 1, end, cue, Some(speaker), 0.8);
     }
     build(doc, s_start, k - 1, cue, Some(speaker), 0.8)
+}
+
+/// "according to a statement from the company", "according to a report by the Daily Star":
+/// the one who issued the document (a name, or a description the speakers step resolves),
+/// named after "by" or "from" right after a document noun in the phrase at `start` ("an
+/// analysis of FEC data" names what was analysed, not who did).
+fn issuer_of_document(doc: &Doc, start: usize, s_end: usize) -> Option<Mention> {
+    const DOCUMENTS: &[&str] = &[
+        "report", "statement", "study", "poll", "survey", "analysis", "estimate", "estimates", "data", "figures", "count", "tally", "document",
+        "documents", "filing", "release", "letter", "memo", "audit", "review", "investigation", "ruling", "assessment", "projections", "forecast",
+        "records", "transcript", "account", "note", "notice", "announcement", "post", "tweet", "video", "email", "interview", "research",
+    ];
+    let phrase_end = (start..(start + 8).min(s_end)).find(|&i| !doc.is_word(i) || doc.quote_of[i].is_some()).unwrap_or((start + 8).min(s_end));
+    let by = (start + 1..phrase_end).find(|&i| matches!(doc.word(i), "by" | "from") && DOCUMENTS.contains(&doc.word(i - 1)))?;
+    let at = by + 1;
+    // the issuer is a name ("by the Daily Star", "from Acme") or a description ("from the company")
+    let named = doc.mention_starting_at(at).or_else(|| (doc.word(at) == "the").then(|| doc.mention_starting_at(at + 1)).flatten());
+    named.filter(|m| matches!(m.kind, MentionKind::Name { .. })).or_else(|| doc.description_starting_at(at))
 }
 
 /// `Asked whether he would run again, ...` / `..., asked by a reporter if ...`: the question
