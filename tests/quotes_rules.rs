@@ -1652,3 +1652,15 @@ fn according_to_a_document_goes_to_its_issuer() {
     assert_eq!(quote(&a, "in talks with two buyers").1, "Daily Ledger");
     assert_eq!(quote(&a, "most towns have shrunk").1, "Civic Lab");
 }
+
+#[test]
+fn the_addressee_before_a_colon_is_not_the_speaker() {
+    for lead in ["Jo Lee told reporters", "Jo Lee, speaking in Porto, told reporters", "Jo Lee told the Daily Ledger"] {
+        let text = format!("{lead}: \"We will not stay silent.\"");
+        let a = analyse(&text, &[("Jo Lee", "PER"), ("Porto", "LOC"), ("Daily Ledger", "ORG")]);
+        assert_eq!(quote(&a, "not stay silent").1, "Jo Lee", "{text}");
+    }
+    // a name before the colon with no cue still speaks
+    let a = analyse("Jo Lee: \"We will not stay silent.\"", &[("Jo Lee", "PER")]);
+    assert_eq!(quote(&a, "not stay silent").1, "Jo Lee");
+}

@@ -323,7 +323,9 @@ fn cue_before(doc: &Doc, open: usize) -> Option<(Option<usize>, Mention)> {
     }
     // X: «...»
     if led_by_colon {
-        if let Some(m) = doc.mention_ending_at(j + 1) {
+        // (not the addressee of a cue: "Jo Lee told reporters: “...”")
+        let addressed = |m: &Mention| (m.start.saturating_sub(2)..m.start).any(|i| cue_at(doc, i).is_some_and(takes_addressee));
+        if let Some(m) = doc.mention_ending_at(j + 1).filter(|m| !addressed(m)) {
             if !matches!(m.kind, MentionKind::Pronoun(_)) || cue_at(doc, j).is_none() {
                 return Some((None, m));
             }
