@@ -1664,3 +1664,15 @@ fn the_addressee_before_a_colon_is_not_the_speaker() {
     let a = analyse("Jo Lee: \"We will not stay silent.\"", &[("Jo Lee", "PER")]);
     assert_eq!(quote(&a, "not stay silent").1, "Jo Lee");
 }
+
+#[test]
+fn a_trade_word_is_the_last_company_named_whatever_its_legal_form() {
+    let text = "Kestrel Motor Corp said sales rose in March. The automaker said demand was strong. Bluewing said fares would rise this summer. The airline said bookings were strong.";
+    let a = analyse(text, &[("Kestrel Motor Corp", "ORG"), ("Bluewing", "ORG")]);
+    assert_eq!(quote(&a, "demand was strong").1, "Kestrel Motor Corp");
+    assert_eq!(quote(&a, "bookings were strong").1, "Bluewing");
+    // "the company" still leans on the legal form
+    let text = "Acme Corp said it would close the plant. Harbour Trust said it opposed the plan. The company said the decision was final.";
+    let a = analyse(text, &[("Acme Corp", "ORG"), ("Harbour Trust", "ORG")]);
+    assert_eq!(quote(&a, "decision was final").1, "Acme Corp");
+}

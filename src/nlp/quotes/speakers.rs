@@ -1255,6 +1255,10 @@ impl Clusters {
             // the company said"); "the commission" or "the ministry" has a name of its own
             let generic = is_company_noun(&head) || matches!(head.as_str(), "organization" | "organisation" | "foundation" | "union" | "coalition" | "alliance" | "association");
             let latest_org = || self.latest(char_pos, &|c| c.label == "ORG" && !c.key.iter().any(|k| press().contains(&k.as_str())), &|c| c.last_salient_before(char_pos)).map(|(id, _)| id);
+            // a trade ("the airline", "the automaker") says nothing of the legal form: the
+            // last company named, not the last "Corp"; "the company" and "the firm" lean on it
+            let trade = is_company_noun(&head) && !matches!(head.as_str(), "company" | "firm" | "group" | "corporation" | "giant" | "subsidiary" | "outlet" | "broadcaster" | "bank" | "lender");
+            let kinds = if trade { &[] } else { kinds };
             // broadcasters mostly go by initials ("the network" after an "XTV" or a "KBC")
             let broadcaster = matches!(head.as_str(), "network" | "channel" | "station" | "broadcaster");
             let initials = |c: &Cluster| {
