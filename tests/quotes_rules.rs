@@ -1676,3 +1676,15 @@ fn a_trade_word_is_the_last_company_named_whatever_its_legal_form() {
     let a = analyse(text, &[("Acme Corp", "ORG"), ("Harbour Trust", "ORG")]);
     assert_eq!(quote(&a, "decision was final").1, "Acme Corp");
 }
+
+#[test]
+fn speech_relayed_by_an_outlet_is_the_speakers() {
+    let text = "Foreign Minister Omar Haddad said on Sunday that his country was ready for talks, the official Sama news agency reported.";
+    let a = analyse(text, &[("Omar Haddad", "PER"), ("Sama", "ORG")]);
+    let (q, s) = quote_and_speaker(&a, "ready for talks");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("his country was ready for talks", "Omar Haddad"));
+    // an outlet's own report stays the outlet's
+    let text = "Floods closed two bridges in the city on Sunday, the Sama news agency reported.";
+    let a = analyse(text, &[("Sama", "ORG")]);
+    assert_eq!(quote(&a, "Floods closed two bridges").1, "Sama");
+}

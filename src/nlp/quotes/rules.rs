@@ -862,8 +862,20 @@ fn next_speaker_clause(doc: &Doc, start: usize, end: usize) -> Option<usize> {
                         && cue_subject(doc, v, base).is_some_and(|m| m.start > c)
                 })
             })
-    })?;
-    Some(if doc.is_punct(conjunction - 1, ',') { conjunction - 1 } else { conjunction })
+    });
+    conjunction.map(|c| if doc.is_punct(c - 1, ',') { c - 1 } else { c }).or_else(|| relaying_tail(doc, start, end))
+}
+
+/// "... that talks were possible, the official news agency reported.": a comma, then a
+/// mention and a cue that end the content, the outlet relaying the speech; the content ends
+/// at the comma.
+fn relaying_tail(doc: &Doc, start: usize, end: usize) -> Option<usize> {
+    let k = end.checked_sub(1)?;
+    if !cue_at(doc, k).is_some_and(is_speech_verb) {
+        return None;
+    }
+    let m = subject_of(doc, k)?;
+    (m.start > start + 3 && doc.is_punct(m.start - 1, ',') && (m.start..k).all(|i| doc.quote_of[i].is_none())).then_some(m.start - 1)
 }
 
 /// Words that open a subordinate clause.
@@ -920,6 +932,14 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         }
     } else if words_between(doc, k + 1, tail) > 7 {
         // only a short tail after the cue ("in a statement", "on Tuesday")
+        return None;
+    }
+    // "The minister said on Sunday that talks were possible, the agency reported": the
+    // reported speech inside is the minister's quote (its own rule reads it), not the agency's
+    let relayed = (s_start..comma).any(|i| {
+        cue_at(doc, i).is_some_and(|b| is_speech_verb(b) && b != "report") && subject_of(doc, i).is_some_and(|m| matches!(m.kind, MentionKind::Name { label: "PER" }))
+    });
+    if relayed {
         return None;
     }
     // "Prices will rise, said Jane Doe": three words make a clause before "said" and "told"
