@@ -43,8 +43,12 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// speaker's clause (", while analysts said") ends a content; "said on Tuesday he would";
 /// "He added that testing must continue"; "told a daily news briefing that"; "He was quoted by
 /// the agency as saying"; "said one protester, Olga Ivanova"; "said X, adding that"; "the
-/// turbine maker"; slash names in captions are credits).
-pub const RULES_VERSION: &str = "quotes-rules-10";
+/// turbine maker"; slash names in captions are credits; 11: "Jo Lee told reporters: “...”" is
+/// Jo Lee's; "said in a statement the plant would close"; "according to a report by X" is X's;
+/// relayed speech ("X said ..., the agency reported") is X's; a parenthesis in dashes or a
+/// participle apposition between subject and cue; a subordinator inside the speaker's
+/// apposition; a time phrase before the subject; a trade word is the last company named).
+pub const RULES_VERSION: &str = "quotes-rules-11";
 
 /// Quotes of an article and the clusters their speakers belong to.
 #[derive(Debug, Clone, Default, PartialEq)]
