@@ -50,10 +50,7 @@ fn cue_at(doc: &Doc, i: usize) -> Option<&'static str> {
     if doc.word(i) == "think" && doc.word(i + 1).starts_with("tank") {
         return None;
     }
-    if doc.word(i) == "state" && doc.is_capitalized(i + 1) && doc.quote_of.get(i + 1).is_some_and(Option::is_none) {
-        return None;
-    }
-    // "a swing state, said": the noun; the verb introduces what is stated
+    // "a swing state, said", "state Del. Jo Lee": the noun; the verb introduces what is stated
     if matches!(doc.word(i), "state" | "states") && !(doc.word(i + 1) == "that" || doc.is_punct(i + 1, ':')) {
         return None;
     }
@@ -654,8 +651,7 @@ fn coordinated_subject(doc: &Doc, k: usize) -> Option<Mention> {
     while j > 0 && is_auxiliary(doc.word(j)) && k - j < 3 {
         j -= 1;
     }
-    // ("..., but said she could not ...")
-    if !matches!(doc.word(j), "and") || doc.quote_of[j].is_some() {
+    if doc.word(j) != "and" || doc.quote_of[j].is_some() {
         return None;
     }
     let (s_start, s_end) = doc.sentences[doc.sentence[k]];
@@ -1014,13 +1010,13 @@ fn according_to(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<Att
 /// named after "by" or "from" right after a document noun in the phrase at `start` ("an
 /// analysis of FEC data" names what was analysed, not who did).
 fn issuer_of_document(doc: &Doc, start: usize, s_end: usize) -> Option<Mention> {
-    const DOCUMENTS: &[&str] = &[
+    const ISSUED: &[&str] = &[
         "report", "statement", "study", "poll", "survey", "analysis", "estimate", "estimates", "data", "figures", "count", "tally", "document",
         "documents", "filing", "release", "letter", "memo", "audit", "review", "investigation", "ruling", "assessment", "projections", "forecast",
         "records", "transcript", "account", "note", "notice", "announcement", "post", "tweet", "video", "email", "interview", "research",
     ];
     let phrase_end = (start..(start + 8).min(s_end)).find(|&i| !doc.is_word(i) || doc.quote_of[i].is_some()).unwrap_or((start + 8).min(s_end));
-    let by = (start + 1..phrase_end).find(|&i| matches!(doc.word(i), "by" | "from") && DOCUMENTS.contains(&doc.word(i - 1)))?;
+    let by = (start + 1..phrase_end).find(|&i| matches!(doc.word(i), "by" | "from") && ISSUED.contains(&doc.word(i - 1)))?;
     let at = by + 1;
     // the issuer is a name ("by the Daily Star", "from Acme") or a description ("from the company")
     let named = doc.mention_starting_at(at).or_else(|| (doc.word(at) == "the").then(|| doc.mention_starting_at(at + 1)).flatten());
