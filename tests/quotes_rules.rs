@@ -1688,3 +1688,25 @@ fn speech_relayed_by_an_outlet_is_the_speakers() {
     let a = analyse(text, &[("Sama", "ORG")]);
     assert_eq!(quote(&a, "Floods closed two bridges").1, "Sama");
 }
+
+#[test]
+fn a_description_with_a_relative_clause_before_the_cue_still_speaks() {
+    let text = "Shares of Harbour Bank fell on Monday. The lender, which was rescued by the state in 2009, said profits would fall this year.";
+    let a = analyse(text, &[("Harbour Bank", "ORG")]);
+    let (q, s) = quote_and_speaker(&a, "profits would fall");
+    assert_eq!((q.text.as_str(), s.name.as_str(), s.text.as_str()), ("profits would fall this year", "Harbour Bank", "The lender"));
+    // (a body the article never named keeps its description as the speaker)
+    let a = analyse("The ministry, a body set up in 1990, said fares would rise in May.", &[]);
+    assert_eq!(quote_and_speaker(&a, "fares would rise").1.text, "The ministry");
+}
+
+#[test]
+fn a_lawmaker_is_a_person_not_a_maker() {
+    let text = "Ana Ruiz filed a bill in the assembly on Monday. The lawmaker said the ban was fair.";
+    let a = analyse(text, &[("Ana Ruiz", "PER")]);
+    assert_eq!(quote(&a, "the ban was fair").1, "Ana Ruiz");
+    // a business "-maker" is still a company
+    let text = "Kestrel Aero said deliveries would slow. The planemaker said demand was strong.";
+    let a = analyse(text, &[("Kestrel Aero", "ORG")]);
+    assert_eq!(quote(&a, "demand was strong").1, "Kestrel Aero");
+}

@@ -87,9 +87,15 @@ const COMPANY_NOUNS: &[&str] = &[
     "subsidiary", "giant", "bank", "company", "firm", "group", "corporation", "maker", "provider", "chain",
 ];
 
+/// "-makers" that are people, not businesses ("the lawmaker said" is a legislator).
+const PERSON_MAKERS: &[&str] = &[
+    "lawmaker", "policymaker", "policy-maker", "decision-maker", "decisionmaker", "filmmaker", "film-maker", "moviemaker",
+    "peacemaker", "kingmaker", "troublemaker", "rainmaker", "matchmaker", "homemaker", "dressmaker", "merrymaker",
+];
+
 /// A word that describes an organisation by its trade (see [`COMPANY_NOUNS`]).
 pub fn is_company_noun(word: &str) -> bool {
-    COMPANY_NOUNS.contains(&word) || (word.len() > 6 && word.ends_with("maker"))
+    COMPANY_NOUNS.contains(&word) || (word.len() > 6 && word.ends_with("maker") && !PERSON_MAKERS.contains(&word))
 }
 
 /// Abbreviated roles and what they stand for.

@@ -623,8 +623,7 @@ fn content_start(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<usize>
     // "said on Tuesday he would take the vaccine", "said in a statement the plant would
     // close": a time phrase or the medium, then the clause
     if start == k + 1 && is_speech_verb(base) {
-        let after = time_phrase_end(doc, medium_phrase_end(doc, start));
-        let after = time_phrase_end(doc, medium_phrase_end(doc, after));
+        let after = circumstances_end(doc, start);
         if after > start && opens_clause(doc, after, s_end) {
             start = after;
         }
@@ -674,6 +673,14 @@ fn is_title_in_marks(doc: &Doc, q: usize) -> bool {
 fn is_number(word: &str) -> bool {
     word.starts_with(|c: char| c.is_ascii_digit())
         || matches!(word, "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten" | "half" | "dozens" | "hundreds" | "thousands" | "millions")
+}
+
+/// Past up to two rounds of medium and time phrases after a cue or its addressee ("in a
+/// statement on Tuesday", "in an interview on Tuesday", "this weekend in a speech"): where
+/// the reported clause may start.
+fn circumstances_end(doc: &Doc, i: usize) -> usize {
+    let once = time_phrase_end(doc, medium_phrase_end(doc, i));
+    time_phrase_end(doc, medium_phrase_end(doc, once))
 }
 
 /// The token after a time phrase at `i` ("this weekend", "last week", "on Monday",
@@ -734,8 +741,7 @@ fn clause_after_addressee(doc: &Doc, start: usize, s_end: usize) -> Option<usize
     };
     // "told voters this weekend he would ...", "told Reuters in an interview he would":
     // past a time phrase or the medium
-    let after = time_phrase_end(doc, medium_phrase_end(doc, after));
-    let after = time_phrase_end(doc, medium_phrase_end(doc, after));
+    let after = circumstances_end(doc, after);
     opens_clause(doc, after, s_end).then_some(after)
 }
 
@@ -932,10 +938,7 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
     }
     // "The minister said on Sunday that talks were possible, the agency reported": the
     // reported speech inside is the minister's quote (its own rule reads it), not the agency's
-    let relayed = (s_start..comma).any(|i| {
-        cue_at(doc, i).is_some_and(|b| is_speech_verb(b) && b != "report") && subject_of(doc, i).is_some_and(|m| matches!(m.kind, MentionKind::Name { label: "PER" }))
-    });
-    if relayed {
+    if relays_named_speech(doc, s_start, comma) {
         return None;
     }
     // "Prices will rise, said Jane Doe": three words make a clause before "said" and "told"
@@ -1003,6 +1006,15 @@ fn according_to(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<Att
         return build(doc, after + 1, end, cue, Some(speaker), 0.8);
     }
     build(doc, s_start, k - 1, cue, Some(speaker), 0.8)
+}
+
+/// Does `start..end` hold a speech cue whose subject is a named person ("... Jo Lee said on
+/// Sunday that talks were possible")? Then a source after it only relays that person's
+/// speech ("..., the agency reported").
+fn relays_named_speech(doc: &Doc, start: usize, end: usize) -> bool {
+    (start..end).any(|i| {
+        cue_at(doc, i).is_some_and(|b| is_speech_verb(b) && b != "report") && subject_of(doc, i).is_some_and(|m| matches!(m.kind, MentionKind::Name { label: "PER" }))
+    })
 }
 
 /// "according to a statement from the company", "according to a report by the Daily Star":

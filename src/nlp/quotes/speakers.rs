@@ -268,6 +268,12 @@ impl Doc {
             if let Some(name) = self.name_before_comma(open) {
                 return Some(Mention { appositive: true, ..name });
             }
+            // "The lender, which was bailed out in 2009, said", "The ministry, a body set up in
+            // 1990, said": a description, then a relative clause or an apposition
+            let qualified = matches!(self.word(open + 1), "who" | "which") || DETERMINERS.contains(&self.word(open + 1));
+            if let Some(nominal) = self.nominal_ending_at(open).filter(|_| qualified) {
+                return Some(Mention { appositive: true, ..nominal });
+            }
             // "China, the North's only ally, said": a country described in apposition
             let described = |i: usize| {
                 let w = self.word(i);
@@ -499,7 +505,7 @@ impl Doc {
     /// sentence, no quotation mark inside.
     fn dashed_parenthesis(&self, end: usize) -> Option<(usize, usize)> {
         let dash = |i: usize| {
-            self.is_punct(i, '—') || self.is_punct(i, '–') || (self.is_punct(i, '-') && (self.is_punct(i + 1, '-') || (i > 0 && self.is_punct(i - 1, '-'))))
+            self.is_punct(i, '—') || self.is_punct(i, '–') || self.is_punct(i, '―') || (self.is_punct(i, '-') && (self.is_punct(i + 1, '-') || (i > 0 && self.is_punct(i - 1, '-'))))
         };
         if end < 3 || !dash(end - 1) {
             return None;
