@@ -1710,3 +1710,16 @@ fn a_lawmaker_is_a_person_not_a_maker() {
     let a = analyse(text, &[("Kestrel Aero", "ORG")]);
     assert_eq!(quote(&a, "demand was strong").1, "Kestrel Aero");
 }
+
+#[test]
+fn it_after_an_organisation_speaks_is_that_organisation() {
+    // "it" is the organisation that just spoke, not the one named inside what it said
+    let text = "Acme Corp said it had signed a supply deal with Harbour Trust. It added that the deal would close in May.";
+    let a = analyse(text, &[("Acme Corp", "ORG"), ("Harbour Trust", "ORG")]);
+    assert_eq!(quote(&a, "deal would close in May").1, "Acme Corp");
+    // ... and an institution the article never named stays itself
+    let text = "The ministry said in a statement that it had secured ten million doses through Covax. It added that a second batch would follow in April.";
+    let a = analyse(text, &[("Covax", "ORG")]);
+    let (q, s) = quote_and_speaker(&a, "second batch");
+    assert_eq!((q.text.as_str(), s.name.as_str(), s.text.as_str(), s.resolution), ("a second batch would follow in April", "The ministry", "It", Resolution::Pronoun));
+}

@@ -16,7 +16,7 @@ mod wire;
 
 use doc::Doc;
 use rules::{direct_attributions, indirect_attributions, Attribution};
-use lexicon::pronoun_kind;
+use lexicon::{pronoun_kind, PronounKind};
 use speaker_model::{PronounChoice, SpeakerModel};
 use speakers::{cluster_id, describes_an_institution, main_clause_start, resolution_of, Clusters, MentionKind};
 use tagged::tagged_attributions;
@@ -146,7 +146,8 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
             continue;
         }
         let paragraph = doc.tokens[doc.tokens.partition_point(|t| t.end <= a.start).min(doc.tokens.len() - 1)].paragraph;
-        let speaker = resolve(&doc, &mut clusters, a)
+        let speaker = unnamed_institution_again(&doc, &clusters, a, previous.as_ref().map(|(s, _)| s))
+            .or_else(|| resolve(&doc, &mut clusters, a))
             .or_else(|| sentence_subject(&doc, &mut clusters, a, options.min_words_unattributed))
             .or_else(|| previous_sentence_subject(&doc, &mut clusters, a, previous_end, options.min_words_unattributed))
             .or_else(|| reported_subject(&doc, &mut clusters, a))
@@ -390,6 +391,27 @@ fn named_in_indefinite(doc: &Doc, start: usize, end: usize) -> Option<(usize, us
     })?;
     let serves = first > start && doc.word(first - 1) == "to";
     (label == "ORG" || !serves).then_some((first, last, label))
+}
+
+/// "The ministry said in a statement that ... . It added that ...": "it" right after an
+/// institution the article never named (no cluster to resolve to) is that institution again,
+/// not the organisation last named inside what it said. (When a named organisation spoke in
+/// the last sentences, the description may well be that one, and the rules choose.)
+fn unnamed_institution_again(doc: &Doc, clusters: &Clusters, a: &Attribution, previous: Option<&Speaker>) -> Option<Speaker> {
+    let mention = a.speaker.as_ref()?;
+    let previous = previous?;
+    let institution = previous.entity.is_none() && previous.resolution == Resolution::Unresolved && !previous.name.is_empty();
+    let sentence = doc.sentence[mention.start];
+    let just_before = doc.sentence_at_char(previous.start) + 1 >= sentence;
+    if !matches!(mention.kind, MentionKind::Pronoun(PronounKind::Thing)) || !institution || !just_before {
+        return None;
+    }
+    let named_spoke = clusters.all.iter().any(|c| c.label == "ORG" && c.last_spoke.is_some_and(|p| doc.sentence_at_char(p) + 3 >= sentence));
+    if named_spoke {
+        return None;
+    }
+    let (start, end) = doc.char_span(mention.start, mention.end);
+    Some(Speaker { text: doc.span_text(mention.start, mention.end), start, end, resolution: Resolution::Pronoun, ..previous.clone() })
 }
 
 /// Resolves an attribution's speaker mention to a cluster, recording that it spoke.

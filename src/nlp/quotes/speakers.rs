@@ -1499,7 +1499,7 @@ impl Clusters {
     /// With a learned model ([`Clusters::use_model`]) that choice is one feature among the
     /// candidates' ([`Clusters::pronoun_candidates`]) and the best-scored candidate wins.
     pub fn resolve_pronoun(&mut self, doc: &Doc, kind: PronounKind, char_pos: usize, sentence: usize) -> Option<usize> {
-        let cascade = self.cascade_pronoun(kind, char_pos, sentence);
+        let cascade = self.cascade_pronoun(doc, kind, char_pos, sentence);
         if self.model.is_none() && self.choices.is_none() {
             return cascade;
         }
@@ -1640,7 +1640,7 @@ impl Clusters {
     }
 
     /// The rules' referent of a pronoun (see [`Clusters::resolve_pronoun`]).
-    fn cascade_pronoun(&self, kind: PronounKind, char_pos: usize, sentence: usize) -> Option<usize> {
+    fn cascade_pronoun(&self, doc: &Doc, kind: PronounKind, char_pos: usize, sentence: usize) -> Option<usize> {
         // a person whose gender does not contradict the pronoun's
         let agrees = |c: &Cluster| {
             c.label == "PER"
@@ -1677,8 +1677,13 @@ impl Clusters {
             PronounKind::Plural => {
                 latest(&org, &spoke).or_else(|| latest(&anyone, &spoke)).or_else(|| latest(&org, &named)).or_else(|| latest(&anyone, &named))
             }
-            // "it" is never a person: the organisation last named or heard
-            PronounKind::Thing => latest(&org, &named),
+            // "it" is never a person: the organisation that spoke in this sentence or the one
+            // before ("The ministry said it had secured doses from Covax. It added ..."), else
+            // the one last named or heard
+            PronounKind::Thing => {
+                let spoke_just_before = |c: &Cluster| c.last_spoke.filter(|&p| p < char_pos && doc.sentence_at_char(p) + 1 >= sentence);
+                latest(&org, &spoke_just_before).or_else(|| latest(&org, &named))
+            }
         }
     }
 
