@@ -1723,3 +1723,15 @@ fn it_after_an_organisation_speaks_is_that_organisation() {
     let (q, s) = quote_and_speaker(&a, "second batch");
     assert_eq!((q.text.as_str(), s.name.as_str(), s.text.as_str(), s.resolution), ("a second batch would follow in April", "The ministry", "It", Resolution::Pronoun));
 }
+
+#[test]
+fn a_call_or_a_report_qualified_by_a_noun_is_no_cue() {
+    let text = "Chief Executive Klaus Brenner told analysts on a conference call that the cuts would save 1.2 billion euros a year.";
+    let a = analyse(text, &[("Klaus Brenner", "PER")]);
+    let (q, s) = quote_and_speaker(&a, "cuts would save");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("the cuts would save 1.2 billion euros a year", "Klaus Brenner"));
+    // a name's own word stays: "Tri-County News reports that ..."
+    let text = "Tri-County News reports that the bridge on Route 9 will close for repairs.";
+    let a = analyse(text, &[("Tri-County News", "ORG")]);
+    assert_eq!(quote(&a, "bridge on Route 9").1, "Tri-County News");
+}

@@ -50,6 +50,12 @@ fn cue_at(doc: &Doc, i: usize) -> Option<&'static str> {
     if doc.word(i) == "think" && doc.word(i + 1).starts_with("tank") {
         return None;
     }
+    // "on a conference call that", "in a blog post", "news reports said": a noun that a noun
+    // before it qualifies
+    let noun_like = matches!(doc.word(i), "call" | "calls" | "post" | "posts" | "report" | "reports" | "note" | "notes" | "tweet" | "tweets" | "comment" | "comments");
+    if noun_like && i > 0 && doc.entity_at[i - 1].is_none() && matches!(doc.word(i - 1), "conference" | "phone" | "telephone" | "video" | "earnings" | "investor" | "analyst" | "press" | "media" | "news" | "radio" | "blog") {
+        return None;
+    }
     // "a swing state, said", "state Del. Jo Lee": the noun; the verb introduces what is stated
     if matches!(doc.word(i), "state" | "states") && !(doc.word(i + 1) == "that" || doc.is_punct(i + 1, ':')) {
         return None;
