@@ -1735,3 +1735,15 @@ fn a_call_or_a_report_qualified_by_a_noun_is_no_cue() {
     let a = analyse(text, &[("Tri-County News", "ORG")]);
     assert_eq!(quote(&a, "bridge on Route 9").1, "Tri-County News");
 }
+
+#[test]
+fn an_unnamed_source_stays_unnamed_when_described_again() {
+    let text = "Defence Minister Ana Ruiz told parliament that 5,000 troops had been sent north. A senior official, speaking on condition of anonymity, said Washington was watching closely. The official said the matter had been raised with Moscow.";
+    let a = analyse(text, &[("Ana Ruiz", "PER"), ("Washington", "LOC"), ("Moscow", "LOC")]);
+    // (no inverted "said Washington": a name that an auxiliary follows opens the clause)
+    assert!(!a.quotes.iter().any(|q| q.text.contains("speaking on condition")), "{:#?}", a.quotes);
+    let (q, s) = quote_and_speaker(&a, "Washington was watching");
+    assert_eq!((q.text.as_str(), s.text.as_str(), s.name.as_str()), ("Washington was watching closely", "A senior official", ""));
+    let (_, s) = quote_and_speaker(&a, "raised with Moscow");
+    assert_eq!((s.text.as_str(), s.name.as_str(), s.resolution), ("The official", "", Resolution::Unresolved));
+}

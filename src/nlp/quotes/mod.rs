@@ -146,7 +146,9 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
             continue;
         }
         let paragraph = doc.tokens[doc.tokens.partition_point(|t| t.end <= a.start).min(doc.tokens.len() - 1)].paragraph;
-        let speaker = unnamed_institution_again(&doc, &clusters, a, previous.as_ref().map(|(s, _)| s))
+        let last_speaker = previous.as_ref().map(|(s, _)| s);
+        let speaker = unnamed_institution_again(&doc, &clusters, a, last_speaker)
+            .or_else(|| unnamed_source_again(&doc, a, last_speaker))
             .or_else(|| resolve(&doc, &mut clusters, a))
             .or_else(|| sentence_subject(&doc, &mut clusters, a, options.min_words_unattributed))
             .or_else(|| previous_sentence_subject(&doc, &mut clusters, a, previous_end, options.min_words_unattributed))
@@ -412,6 +414,24 @@ fn unnamed_institution_again(doc: &Doc, clusters: &Clusters, a: &Attribution, pr
     }
     let (start, end) = doc.char_span(mention.start, mention.end);
     Some(Speaker { text: doc.span_text(mention.start, mention.end), start, end, resolution: Resolution::Pronoun, ..previous.clone() })
+}
+
+/// "A senior official, speaking on condition of anonymity, said ... . The official said ...":
+/// a definite description with the head of the unnamed source just heard (this sentence or
+/// the two before) is that source again, not someone the article named.
+fn unnamed_source_again(doc: &Doc, a: &Attribution, previous: Option<&Speaker>) -> Option<Speaker> {
+    let mention = a.speaker.as_ref()?;
+    let previous = previous.filter(|p| p.entity.is_none() && p.resolution == Resolution::Unresolved)?;
+    let MentionKind::Nominal { plural: false, .. } = mention.kind else { return None };
+    let head = (mention.start..mention.end).rev().find(|&i| doc.is_word(i))?;
+    let same_head = previous.text.split_whitespace().last().is_some_and(|w| w.to_lowercase() == doc.word(head));
+    let sentence = doc.sentence[mention.start];
+    let recent = doc.sentence_at_char(previous.start) + 2 >= sentence;
+    if doc.word(mention.start) != "the" || !same_head || !recent || !lexicon::is_role(doc.word(head)) {
+        return None;
+    }
+    let (start, end) = doc.char_span(mention.start, mention.end);
+    Some(Speaker { text: doc.span_text(mention.start, mention.end), start, end, ..previous.clone() })
 }
 
 /// Resolves an attribution's speaker mention to a cluster, recording that it spoke.

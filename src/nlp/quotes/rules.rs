@@ -903,6 +903,12 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         if matches!(m.kind, MentionKind::Pronoun(_)) && doc.is_word(m.end) {
             return None;
         }
+        // ... nor a name an auxiliary follows ("A senior official, speaking on condition of
+        // anonymity, said Washington was watching closely")
+        let finite = matches!(doc.word(m.end), "was" | "is" | "were" | "are" | "had" | "has" | "have" | "would" | "will" | "could" | "can" | "should" | "may" | "might" | "must" | "did" | "does");
+        if m.end < s_end && finite && doc.quote_of[m.end].is_none() {
+            return None;
+        }
         (m, k - 1)
     } else {
         // "..., the group said.": the comma before makes a description the speaker

@@ -269,9 +269,14 @@ impl Doc {
                 return Some(Mention { appositive: true, ..name });
             }
             // "The lender, which was bailed out in 2009, said", "The ministry, a body set up in
-            // 1990, said": a description, then a relative clause or an apposition
-            let qualified = matches!(self.word(open + 1), "who" | "which") || DETERMINERS.contains(&self.word(open + 1));
-            if let Some(nominal) = self.nominal_ending_at(open).filter(|_| qualified) {
+            // 1990, said", "A senior official, speaking on condition of anonymity, said": a
+            // description, then a relative clause, an apposition or a participle
+            let next = self.word(open + 1);
+            let participle = next.len() > 5 && next.ends_with("ing") && self.entity_at[open + 1].is_none();
+            let qualified = matches!(next, "who" | "which") || DETERMINERS.contains(&next) || participle;
+            // (the whole description: "One former Podesta employee" is not the "employee" after a name)
+            let whole = |m: &Mention| m.start == 0 || self.entity_ending[m.start - 1].is_none();
+            if let Some(nominal) = self.nominal_ending_at(open).filter(|m| qualified && whole(m)) {
                 return Some(Mention { appositive: true, ..nominal });
             }
             // "China, the North's only ally, said": a country described in apposition
