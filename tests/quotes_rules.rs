@@ -1747,3 +1747,24 @@ fn an_unnamed_source_stays_unnamed_when_described_again() {
     let (_, s) = quote_and_speaker(&a, "raised with Moscow");
     assert_eq!((s.text.as_str(), s.name.as_str(), s.resolution), ("The official", "", Resolution::Unresolved));
 }
+
+#[test]
+fn a_head_content_takes_no_source_from_the_dateline_or_from_a_later_speakers_sentence() {
+    let text = "KYIV (Wirepress) - The troop build-up near the border is a grave threat to peace in the region. Two officials of the defence ministry in the capital city told Wirepress that storage was a problem.";
+    let roles = [
+        role(text, "Wirepress", Role::Source, 0.6),
+        role(text, "The troop build-up near the border is a grave threat to peace in the region", Role::Content, 0.95),
+        role(text, "Two officials of the defence ministry in the capital city", Role::Source, 0.95),
+        role(text, "told", Role::Cue, 0.95),
+        role(text, "that storage was a problem", Role::Content, 0.95),
+    ];
+    let a = analyse_tagged(text, &[("Wirepress", "ORG")], &roles);
+    // no source of its own: the content goes unsaid, not to the agency or the officials
+    assert!(!a.quotes.iter().any(|q| q.text.contains("grave threat")), "{:#?}", a.quotes);
+    assert_eq!(quote_and_speaker(&a, "storage was a problem").1.text, "Two officials");
+    // a source signing off a quote in the next sentence still speaks: '"..." -- Ana Ruiz, 45'
+    let text = "They said the rent had doubled in two years. Ana Ruiz, 45, a nurse from Dallas.";
+    let roles = [role(text, "the rent had doubled in two years", Role::Content, 0.95), role(text, "Ana Ruiz", Role::Source, 0.9)];
+    let a = analyse_tagged(text, &[("Ana Ruiz", "PER"), ("Dallas", "LOC")], &roles);
+    assert!(a.quotes.iter().any(|q| q.text.contains("rent had doubled")), "{:#?}", a.quotes);
+}

@@ -13,6 +13,7 @@ use super::doc::Doc;
 use super::lexicon::{is_possessive_pronoun, pronoun_kind, reports_speech};
 use super::rules::{speaker_of_cue, Attribution};
 use super::speakers::{Mention, MentionKind};
+use super::wire;
 use super::QuoteOptions;
 use crate::nlp::ner::{Role, RoleSpan};
 use crate::schema::QuoteKind;
@@ -91,6 +92,14 @@ fn merged_sources(doc: &Doc, roles: &[RoleSpan]) -> Vec<RoleSpan> {
 
 fn attribution_for(doc: &Doc, content: &RoleSpan, cues: &[&RoleSpan], sources: &[&RoleSpan]) -> Option<Attribution> {
     let (start, end) = trim(doc, content.start, content.end)?;
+    // a source in a later sentence with a cue of its own ("... border. Two officials told
+    // ...") speaks there (one that signs off a quote, '..." -- Ana Ruiz, 45', may not), and a
+    // dateline's agency ("KYIV (Reuters) -") never speaks
+    let sentence = doc.sentence_at_char(start);
+    let line_start = doc.chars[..start].iter().rposition(|&c| c == '\n').map_or(0, |i| i + 1);
+    let dateline = wire::dateline_end(&doc.chars, line_start).unwrap_or(0);
+    let sources: Vec<&RoleSpan> = sources.iter().copied().filter(|s| s.start >= dateline && !(doc.sentence_at_char(s.start) > sentence && has_own_cue(doc, s, cues))).collect();
+    let sources = sources.as_slice();
     let cue = nearest(doc, cues, start, end, NEARBY);
     let source = match cue {
         Some(c) => nearest(doc, sources, c.start, c.end, NEARBY).or_else(|| nearest(doc, sources, start, end, NEARBY)),
@@ -116,6 +125,12 @@ fn attribution_for(doc: &Doc, content: &RoleSpan, cues: &[&RoleSpan], sources: &
         confidence: content.score,
         from_head: true,
     })
+}
+
+/// Is a cue span within [`NEARBY`] after the source `s`, in its sentence?
+fn has_own_cue(doc: &Doc, s: &RoleSpan, cues: &[&RoleSpan]) -> bool {
+    let sentence = doc.sentence_at_char(s.start);
+    cues.iter().any(|c| c.start >= s.end && c.start - s.end <= NEARBY && doc.sentence_at_char(c.start) == sentence)
 }
 
 /// The span without edge spaces and edge punctuation other than quotation marks, and without
