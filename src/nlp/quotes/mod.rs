@@ -48,7 +48,7 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// relayed speech ("X said ..., the agency reported") is X's; a parenthesis in dashes or a
 /// participle apposition between subject and cue; a subordinator inside the speaker's
 /// apposition; a time phrase before the subject; a trade word is the last company named).
-pub const RULES_VERSION: &str = "quotes-rules-11";
+pub const RULES_VERSION: &str = "quotes-rules-12";
 
 /// Quotes of an article and the clusters their speakers belong to.
 #[derive(Debug, Clone, Default, PartialEq)]
