@@ -1768,3 +1768,20 @@ fn a_head_content_takes_no_source_from_the_dateline_or_from_a_later_speakers_sen
     let a = analyse_tagged(text, &[("Ana Ruiz", "PER"), ("Dallas", "LOC")], &roles);
     assert!(a.quotes.iter().any(|q| q.text.contains("rent had doubled")), "{:#?}", a.quotes);
 }
+
+#[test]
+fn a_lower_case_wire_title_before_the_name_keeps_the_content_first_quote() {
+    for text in [
+        "Acme rejected the claims. Prices will rise sharply this year, Acme spokesman Jo Lee said.",
+        "Acme rejected the claims. Prices will rise sharply this year, foreign ministry spokesman Jo Lee said.",
+        "Acme rejected the claims. Prices will rise sharply this year, spokesman Jo Lee said.",
+    ] {
+        let a = analyse(text, &[("Jo Lee", "PER"), ("Acme", "ORG")]);
+        let (q, s) = quote_and_speaker(&a, "Prices will rise");
+        assert_eq!((q.text.as_str(), s.name.as_str()), ("Prices will rise sharply this year", "Jo Lee"), "{text}");
+    }
+    // a verb that takes an infinitive reports nothing before it
+    let text = "On the Republican stage, businessman Jo Lee continues to lead the field with 40 percent.";
+    let a = analyse(text, &[("Jo Lee", "PER")]);
+    assert!(!a.quotes.iter().any(|q| q.text.contains("Republican stage")), "{:#?}", a.quotes);
+}
