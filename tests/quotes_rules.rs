@@ -1785,3 +1785,47 @@ fn a_lower_case_wire_title_before_the_name_keeps_the_content_first_quote() {
     let a = analyse(text, &[("Jo Lee", "PER")]);
     assert!(!a.quotes.iter().any(|q| q.text.contains("Republican stage")), "{:#?}", a.quotes);
 }
+
+#[test]
+fn a_participle_after_a_dateline_continues_the_subject_not_the_place() {
+    let text = "PORTVALE (Wirepress) - Premier Anna Cole on Tuesday ordered an inquiry into the port, saying thousands of jobs were at risk.";
+    let a = analyse(text, &[("PORTVALE", "LOC"), ("Wirepress", "ORG"), ("Anna Cole", "PER")]);
+    assert_eq!(quote_and_speaker(&a, "thousands of jobs").1.name, "Anna Cole");
+}
+
+#[test]
+fn an_office_with_a_portfolio_is_not_someone_of_another() {
+    let names = [("Tom Walsh", "PER"), ("Anna Cole", "PER")];
+    // the resources minister is not "the trade minister", nor is the premier
+    let text = "The federal resources minister, Tom Walsh, spoke on Monday. Premier Anna Cole spoke too. The trade minister said exports had recovered. The resources minister said coal sales were steady.";
+    let a = analyse(text, &names);
+    let s = quote_and_speaker(&a, "exports had recovered").1;
+    assert_eq!((s.name.as_str(), s.resolution), ("", Resolution::Unresolved));
+    // ... and "the resources minister" after it is no longer that unnamed trade minister
+    assert_eq!(quote_and_speaker(&a, "coal sales").1.name, "Tom Walsh");
+    // a rank or a nationality is no portfolio: "the Russian foreign minister", "the former minister"
+    let text = "Foreign Minister Ivan Petrov spoke on Monday. The Russian foreign minister said exports had recovered.";
+    assert_eq!(quote_and_speaker(&analyse(text, &[("Ivan Petrov", "PER")]), "exports").1.name, "Ivan Petrov");
+    let text = "Trade minister Ivan Petrov spoke on Monday. The former trade minister said exports had recovered.";
+    assert_eq!(quote_and_speaker(&analyse(text, &[("Ivan Petrov", "PER")]), "exports").1.name, "Ivan Petrov");
+}
+
+#[test]
+fn an_authority_is_an_institution_not_its_director() {
+    let text = "Its director general, Paul Ng, stressed that the port authority had warned the company last year. The authority said it would keep the channel open.";
+    let a = analyse(text, &[("Paul Ng", "PER")]);
+    let s = quote_and_speaker(&a, "keep the channel open").1;
+    assert_eq!((s.name.as_str(), s.entity.as_deref()), ("The authority", None));
+}
+
+#[test]
+fn a_piece_is_written_by_the_subject_not_by_a_possessor() {
+    // "Jo Lee's views" name no author of "the poll"; "Jo Lee's campaign" speaks for Jo Lee
+    let text = "Jo Lee's views on trade have hurt her support, according to a survey of 400 voters released on Friday.\n\nMost voters dislike her plan, the poll found.";
+    let a = analyse(text, &[("Jo Lee", "PER")]);
+    let s = quote_and_speaker(&a, "Most voters dislike").1;
+    assert_eq!((s.text.as_str(), s.name.as_str()), ("the poll", ""));
+    let text = "Jo Lee's campaign sent an email to donors. \"We need every one of you this month,\" the email said.";
+    let a = analyse(text, &[("Jo Lee", "PER")]);
+    assert_eq!(quote_and_speaker(&a, "every one of you").1.name, "Jo Lee");
+}

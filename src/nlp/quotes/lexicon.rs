@@ -74,7 +74,7 @@ const ROLES: &[&str] = &[
     "ministry", "government", "company", "agency", "department", "committee", "embassy", "office", "court",
     "administration", "commission", "council", "firm", "bank", "union", "party", "campaign", "spokesperson",
     "network", "newspaper", "group", "organization", "organisation", "foundation", "board", "bureau", "institute",
-    "coalition", "association", "fund", "corporation", "channel", "station", "magazine",
+    "coalition", "association", "fund", "corporation", "channel", "station", "magazine", "authority",
 ];
 
 /// Nouns that describe a business or a public body by what it does ("the lender said", "the

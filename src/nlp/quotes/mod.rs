@@ -427,7 +427,11 @@ fn unnamed_source_again(doc: &Doc, a: &Attribution, previous: Option<&Speaker>) 
     let same_head = previous.text.split_whitespace().last().is_some_and(|w| w.to_lowercase() == doc.word(head));
     let sentence = doc.sentence[mention.start];
     let recent = doc.sentence_at_char(previous.start) + 2 >= sentence;
-    if doc.word(mention.start) != "the" || !same_head || !recent || !lexicon::is_role(doc.word(head)) {
+    // (no more specific than it: "the official" after "a senior official", not "the
+    // resources minister" after "the trade minister")
+    let earlier: Vec<String> = previous.text.split_whitespace().map(str::to_lowercase).collect();
+    let no_more = (mention.start + 1..head).filter(|&i| doc.is_word(i)).all(|i| earlier.iter().any(|w| w == doc.word(i)));
+    if doc.word(mention.start) != "the" || !same_head || !recent || !no_more || !lexicon::is_role(doc.word(head)) {
         return None;
     }
     let (start, end) = doc.char_span(mention.start, mention.end);

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use super::doc::Doc;
+use super::wire;
 use super::speaker_model::{Candidate, PronounChoice, SpeakerModel, FEATURES};
 use super::lexicon::{expand_role, given_name_gender, is_company_noun, is_nationality, is_possessive_pronoun, is_role, pronoun_kind, PronounKind, HONORIFICS};
 use crate::schema::{Resolution, SpeakerCluster, TextSpan};
@@ -93,7 +94,7 @@ fn organisation_kind(head: &str) -> Option<&'static [&'static str]> {
         // Transportation Security Administration", "the Census Bureau" are all "the agency"
         "agency" => &["agency", "office", "bureau", "administration", "service", "commission", "authority"],
         "department" | "ministry" | "commission" | "committee" | "council" | "court" | "board" | "bureau" | "office"
-        | "party" | "administration" | "government" | "campaign" | "organization" | "organisation" | "foundation" | "institute"
+        | "authority" | "party" | "administration" | "government" | "campaign" | "organization" | "organisation" | "foundation" | "institute"
         | "university" | "pollster" | "coalition" | "alliance" | "association" | "league" | "fund" | "team" => &[],
         _ => return None,
     })
@@ -118,6 +119,26 @@ const OPINION_PIECES: &[&str] = &["editorial", "report", "piece", "article", "st
 /// "the poll", "the statement": a definite written or recorded piece.
 pub fn is_piece(determiner: &str, noun: &str) -> bool {
     determiner == "the" && (OPINION_PIECES.contains(&noun) || DOCUMENTS.contains(&noun))
+}
+
+/// Offices that come with a portfolio ("trade minister", "health secretary").
+const PORTFOLIO_OFFICES: &[&str] = &["minister", "secretary", "commissioner", "spokesman", "spokeswoman", "spokesperson", "adviser", "advisor", "director", "envoy"];
+
+/// Words that rank, date or place an office rather than name its portfolio.
+const OFFICE_RANKS: &[&str] = &[
+    "former", "then", "current", "new", "top", "senior", "junior", "chief", "acting", "interim", "outgoing", "incoming", "longtime", "federal", "state",
+    "national", "regional", "provincial", "local", "prime", "general", "executive", "managing", "first", "second", "cabinet", "shadow", "government",
+];
+
+/// Does a word before an office name its portfolio ("trade", "health"), not its rank or
+/// place ("former", "federal", "Russian")?
+fn is_portfolio(word: &str) -> bool {
+    !OFFICE_RANKS.contains(&word) && !is_role(word) && !is_nationality(word) && demonym(word).is_none()
+}
+
+/// Does a description end in an office with its portfolio ("the trade minister")?
+fn has_portfolio(words: &[String], head: &str) -> bool {
+    PORTFOLIO_OFFICES.contains(&head) && words.len() >= 2 && is_portfolio(&words[words.len() - 2])
 }
 
 /// Offices one person seldom holds two of at once: a premier is not "the president".
@@ -1293,7 +1314,10 @@ impl Clusters {
         // ... and no one the article gave another head office is "the president" ("Alberta
         // Premier Jason Kenney" is not)
         let office_clash = |id: usize| OFFICES.contains(&head.as_str()) && !self.called(id, &head, char_pos) && OFFICES.iter().any(|o| *o != head && self.called(id, o, char_pos));
-        let fits = |id: usize| !contradicts(&words, |w| self.called(id, w, char_pos)) && !office_clash(id);
+        // ... and "the trade minister" is someone the article called a minister, with no other
+        // portfolio
+        let portfolio_clash = |id: usize| has_portfolio(&words, &head) && (!self.called(id, &head, char_pos) || self.other_portfolio(id, &words, &head, char_pos));
+        let fits = |id: usize| !contradicts(&words, |w| self.called(id, w, char_pos)) && !office_clash(id) && !portfolio_clash(id);
         if let Some(id) = self.resolve_person_description(&words, &head, char_pos) {
             // a title shared with the description's head but not its other words ("Sen. Joni
             // Ernst, R-Iowa" for "the Florida senator") gives way to the subject just before
@@ -1392,9 +1416,31 @@ impl Clusters {
             if ["vice", "deputy", "lieutenant", "assistant"].iter().any(|q| qualified(q)) {
                 return None;
             }
+            // the resources minister is not "the trade minister"
+            if self.other_portfolio(id, words, head, char_pos) {
+                return None;
+            }
             let words = words.iter().flat_map(|w| expand_role(w));
             Some(words.map(|e| c.role_weight(e).unwrap_or(if said_of(e) { 1.0 } else { 0.0 })).sum())
         })
+    }
+
+    /// Does the article give cluster `id` the office `head` only with another portfolio than
+    /// the description's ("the federal resources minister, Tom Walsh" for "the trade
+    /// minister")? Words that rank or place an office ("former", "senior", "federal") are no
+    /// portfolio, and a person the article ever calls by the description's word is not excluded.
+    fn other_portfolio(&self, id: usize, words: &[String], head: &str, char_pos: usize) -> bool {
+        if !has_portfolio(words, head) {
+            return false;
+        }
+        let wanted = words[words.len() - 2].as_str();
+        if self.called(id, wanted, char_pos) {
+            return false;
+        }
+        // the word before each time the head was said of them, name by name
+        let said: Vec<&(usize, String)> = self.context_words.get(id).into_iter().flatten().filter(|(at, _)| *at < char_pos).collect();
+        let before_head: Vec<&str> = said.windows(2).filter(|w| w[0].0 == w[1].0 && w[1].1 == head).map(|w| w[0].1.as_str()).collect();
+        !before_head.is_empty() && before_head.iter().all(|q| is_portfolio(q) && *q != wanted)
     }
 
     /// The person named first in the main clause of the sentence at `char_pos` (before it) or
@@ -1440,6 +1486,13 @@ impl Clusters {
             let t = if doc.entity_starting[t].is_none() && matches!(doc.word(t), "the" | "a" | "an") { t + 1 } else { t };
             let e = doc.entity_starting.get(t).copied().flatten().filter(|_| doc.quote_of[t].is_none())?;
             speaker_label(&doc.entities[e].0.label)?;
+            // (a possessor opens no clause, "Jo Lee's views have taken their toll", unless
+            // what it owns speaks for it: "Jo Lee's campaign sent an email")
+            let last = doc.entities[e].2;
+            let owned = if matches!(doc.word(last), "'s" | "’s") { Some(last + 1) } else { is_possessive(doc.word(last.saturating_sub(1))).then_some(last) };
+            if owned.is_some_and(|o| { let w = doc.word(o); !(w == "campaign" || organisation_kind(w).is_some() || is_role(w)) }) {
+                return None;
+            }
             let at = doc.tokens[t].start;
             (at < char_pos).then(|| self.all.iter().position(|c| c.mentions.iter().any(|m| m.start == at))).flatten()
         };
@@ -1779,6 +1832,8 @@ fn gender_of_word(word: &str) -> Gender {
 /// First token of a sentence's main clause: past an introductory phrase that opens with a
 /// preposition or subordinator and ends at the first comma; the sentence start otherwise.
 pub fn main_clause_start(doc: &Doc, start: usize, end: usize) -> usize {
+    // "SYDNEY (Wire) - Premier Anna Cole ordered ...": the dateline is no part of the clause
+    let start = after_dateline(doc, start, end);
     let opens_phrase = (start..end).find(|&t| doc.is_word(t)).is_some_and(|t| {
         let w = doc.word(t);
         // or a participle: "Chastened by the analyses, Trump revised his plan"
@@ -1798,6 +1853,16 @@ pub fn main_clause_start(doc: &Doc, start: usize, end: usize) -> usize {
     (start..end.min(start + 30))
         .find(|&t| doc.is_punct(t, ',') && (doc.quote_of[t].is_none() || closes_title(t)))
         .map_or(start, |comma| if doc.quote_of[comma].is_some() { comma + 2 } else { comma + 1 })
+}
+
+/// The first token of a sentence opening at token `start` past the dateline that opens its
+/// line, if one does ("OSLO (Reuters) - "); `start` otherwise.
+fn after_dateline(doc: &Doc, start: usize, end: usize) -> usize {
+    let Some(first) = doc.tokens.get(start) else { return start };
+    match wire::dateline_end(&doc.chars, first.start) {
+        Some(past) => (start..end).find(|&t| doc.tokens[t].start >= past).unwrap_or(start),
+        None => start,
+    }
 }
 
 /// Does a time phrase open at token `t` and lead into the clause ("One month after ...,",
