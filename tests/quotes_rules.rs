@@ -1829,3 +1829,43 @@ fn a_piece_is_written_by_the_subject_not_by_a_possessor() {
     let a = analyse(text, &[("Jo Lee", "PER")]);
     assert_eq!(quote_and_speaker(&a, "every one of you").1.name, "Jo Lee");
 }
+
+#[test]
+fn a_relative_clause_after_an_unnamed_source_is_no_part_of_the_quote() {
+    let names = [("Wirepress", "ORG"), ("Maria", "PER")];
+    let text = "The river rose overnight. \"The water came in an hour,\" a neighbour, who asked not to be named, told Wirepress.";
+    let a = analyse(text, &names);
+    let (q, s) = quote_and_speaker(&a, "water came");
+    assert_eq!((q.text.as_str(), q.kind, s.text.as_str(), s.name.as_str()), ("The water came in an hour,", QuoteKind::Direct, "a neighbour", ""));
+    // the name the clause gives is the speaker's
+    let text = "The river rose overnight. \"The water came in an hour,\" a neighbour, who gave only her first name, Maria, told Wirepress.";
+    let a = analyse(text, &names);
+    let (q, s) = quote_and_speaker(&a, "water came");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("The water came in an hour,", "Maria"));
+    let text = "Others were less sure. One resident, who gave his name only as Manuel, said the town had been divided by the case.";
+    let a = analyse(text, &[("Manuel", "PER")]);
+    assert_eq!(quote_and_speaker(&a, "town had been divided").1.name, "Manuel");
+}
+
+#[test]
+fn according_to_after_a_closing_mark_names_the_speaker() {
+    let text = "\u{201c}Prices will rise again next year,\u{201d} according to Jo Lee, an economist at Acme.";
+    let a = analyse(text, &[("Jo Lee", "PER"), ("Acme", "ORG")]);
+    assert_eq!(quote(&a, "Prices will rise"), (QuoteKind::Direct, "Jo Lee".into(), Resolution::Explicit));
+    assert_eq!(a.quotes.len(), 1, "the apposition is no content: {:#?}", a.quotes);
+    // an outlet's description resolves to the outlet the article named
+    let text = "Harbour News reported on Thursday that agents were busy. The rule applies, \u{201c}when people make false statements to federal agents,\u{201d} according to the news outlet.";
+    let a = analyse(text, &[("Harbour News", "ORG")]);
+    let s = quote_and_speaker(&a, "false statements").1;
+    assert_eq!((s.text.as_str(), s.name.as_str()), ("the news outlet", "Harbour News"));
+}
+
+#[test]
+fn asking_not_to_be_named_reports_nothing() {
+    let text = "\"The water came in an hour,\" Jo Lee, who asked not to be named, told Wirepress.";
+    // (the attribution head may read the request as a cue and its content)
+    let roles = [role(text, "asked", Role::Cue, 0.95), role(text, "not to be named, told Wirepress", Role::Content, 0.95)];
+    let a = analyse_tagged(text, &[("Jo Lee", "PER"), ("Wirepress", "ORG")], &roles);
+    assert_eq!(a.quotes.len(), 1, "{:#?}", a.quotes);
+    assert_eq!(quote(&a, "water came").1, "Jo Lee");
+}

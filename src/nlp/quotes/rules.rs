@@ -8,7 +8,7 @@
 
 use super::doc::Doc;
 use super::lexicon::{cue_base, is_role, is_speech_verb, pronoun_kind, takes_addressee, HONORIFICS};
-use super::speakers::{is_auxiliary, is_function_word, is_person_title, main_clause_start, Mention, MentionKind};
+use super::speakers::{describes_an_institution, is_auxiliary, is_function_word, is_person_title, main_clause_start, Mention, MentionKind};
 use crate::schema::QuoteKind;
 
 /// A content span with its cue and speaker mention, before speaker resolution.
@@ -60,7 +60,18 @@ fn cue_at(doc: &Doc, i: usize) -> Option<&'static str> {
     if matches!(doc.word(i), "state" | "states") && !(doc.word(i + 1) == "that" || doc.is_punct(i + 1, ':')) {
         return None;
     }
+    if requests_anonymity(doc, i) {
+        return None;
+    }
     cue_base(doc.word(i))
+}
+
+/// "who asked not to be named", "asked to remain anonymous": a source's request to the
+/// reporter at token `i`, no report of speech.
+pub fn requests_anonymity(doc: &Doc, i: usize) -> bool {
+    matches!(doc.word(i), "asked" | "requested")
+        && matches!(doc.word(i + 1), "not" | "to")
+        && (i + 2..i + 6).any(|j| matches!(doc.word(j), "named" | "identified" | "anonymous"))
 }
 
 /// Where the subject of a cue at `k` ends: before a parenthesis ("McCaskill (D-Mo.) said"),
@@ -229,9 +240,25 @@ fn cue_after(doc: &Doc, open: usize, close: usize) -> Option<(Option<usize>, Opt
     if first >= n || doc.tokens[first].paragraph != doc.tokens[close].paragraph {
         return None;
     }
+    // `“...,” according to the news outlet.`
+    if doc.word(first) == "according" && doc.word(first + 1) == "to" {
+        let institution = || doc.description_starting_at(first + 2).filter(|m| describes_an_institution(&doc.span_text(m.start, m.end)));
+        let speaker = doc.mention_starting_at(first + 2).or_else(institution);
+        return speaker.map(|m| (Some(first), Some(m)));
+    }
     let sentence = doc.sentence[first];
     let mut k = first;
+    let mut relative: Option<usize> = None;
     while k < n && k < first + AFTER_WINDOW && doc.sentence[k] == sentence && doc.quote_of[k].is_none() {
+        // `,” a neighbour, who asked not to be named, told ...`: a relative clause's verb is
+        // not the quote's cue; the one after the clause is
+        if k > first && doc.word(k) == "who" && doc.is_punct(k - 1, ',') {
+            if let Some(close) = (k + 1..n.min(k + 16)).take_while(|&i| doc.sentence[i] == sentence && doc.quote_of[i].is_none()).find(|&i| doc.is_punct(i, ',')) {
+                relative = relative.or(Some(k));
+                k = close + 1;
+                continue;
+            }
+        }
         if cue_at(doc, k).is_some() {
             if k == first {
                 // inversion: ,» said Mukhtar Tleuberdi
@@ -252,7 +279,10 @@ fn cue_after(doc: &Doc, open: usize, close: usize) -> Option<(Option<usize>, Opt
                 // or a description then the name in commas: `,” X's chief of staff, Jo Lee, said`
                 .filter(|m| m.start == first || (m.start > first && m.start - first <= 6 && title_gap(m)) || (m.appositive && m.start > first && m.start - first <= 12))
                 .or(apposed)
-                .filter(|m| !subordinate(m));
+                .filter(|m| !subordinate(m))
+                // (the description the relative clause follows: `,” a neighbour, who gave only
+                // her first name, Maria, told ...`; its name is read with the speaker)
+                .or_else(|| relative.and_then(|who| doc.qualified_nominal_ending_at(who - 1).filter(|m| m.start == first)));
             return subject.map(|m| (Some(k), Some(m)));
         }
         // (a period inside the sentence is an abbreviation's: "Sen.", "(D-Mo.)")
@@ -902,6 +932,10 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
         if subject_of(doc, k).is_some_and(|m| m.appositive) {
             return None;
         }
+        // "..., told Wirepress": the one after "told" is told, never an inverted speaker
+        if cue_at(doc, k).is_some_and(|b| matches!(b, "tell" | "inform" | "assure" | "reassure" | "remind" | "brief" | "notify")) {
+            return None;
+        }
         let m = doc.mention_starting_at(k + 1)?;
         // "China, its only ally, said it was opposed": a pronoun that a verb follows is the
         // subject of the reported clause, not an inverted speaker ("..., said he.")
@@ -1016,9 +1050,15 @@ fn according_to(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<Att
     if doc.word(k) != "according" || doc.word(k + 1) != "to" || doc.quote_of[k].is_some() {
         return None;
     }
-    let speaker = doc.mention_starting_at(k + 2).or_else(|| doc.noun_phrase_starting_at(k + 2))?;
+    // ("according to the news outlet": an institution's description, resolved like a subject)
+    let institution = || doc.description_starting_at(k + 2).filter(|m| describes_an_institution(&doc.span_text(m.start, m.end)));
+    let speaker = doc.mention_starting_at(k + 2).or_else(institution).or_else(|| doc.noun_phrase_starting_at(k + 2))?;
     let speaker = issuer_of_document(doc, k + 2, s_end).unwrap_or(speaker);
     let cue = (k, k + 2);
+    // (`“...,” according to X, an economist`: the quote before is the content, read with it)
+    if k > s_start && doc.quote_of[k - 1].is_some() {
+        return None;
+    }
     if k == s_start || (k > s_start && !doc.is_punct(k - 1, ',')) {
         // According to X, CONTENT.
         let after = (speaker.end..s_end).find(|&i| doc.is_punct(i, ','))?;

@@ -169,7 +169,16 @@ impl Doc {
         if !self.is_punct(end, ',') {
             return None;
         }
-        let e = self.entity_starting.get(end + 1).copied().flatten()?;
+        // "one resident, who gave his name only as Manuel," / "a neighbour, who gave only her
+        // first name, Maria,": the name the relative clause gives
+        let at = if self.word(end + 1) == "who" {
+            let s_end = self.sentences[self.sentence[end]].1;
+            let named = (end + 2..(end + 10).min(s_end)).find(|&i| matches!(self.word(i), "name" | "names"))?;
+            (named + 1..(named + 4).min(s_end)).find(|&i| self.entity_starting[i].is_some())?
+        } else {
+            end + 1
+        };
+        let e = self.entity_starting.get(at).copied().flatten()?;
         let (entity, first, last) = &self.entities[e];
         let (first, last) = (*first, *last);
         if speaker_label(&entity.label) != Some("PER") {
@@ -297,7 +306,7 @@ impl Doc {
             let qualified = matches!(next, "who" | "which") || DETERMINERS.contains(&next) || participle;
             // (the whole description: "One former Podesta employee" is not the "employee" after a name)
             let whole = |m: &Mention| m.start == 0 || self.entity_ending[m.start - 1].is_none();
-            if let Some(nominal) = self.nominal_ending_at(open).filter(|m| qualified && whole(m)) {
+            if let Some(nominal) = self.nominal_ending_with(open, true).filter(|m| qualified && whole(m)) {
                 return Some(Mention { appositive: true, ..nominal });
             }
             // "China, the North's only ally, said": a country described in apposition
@@ -689,9 +698,23 @@ impl Doc {
     /// A description ending at `end` whose head is a role word: "the Minister", "the Russian
     /// FM", "a spokesman", "officials", "Russia's foreign minister".
     fn nominal_ending_at(&self, end: usize) -> Option<Mention> {
+        self.nominal_ending_with(end, false)
+    }
+
+    /// A description ending at `end` that a relative clause follows ("a neighbour, who ..."),
+    /// descriptors included (see [`Self::nominal_ending_with`]).
+    pub fn qualified_nominal_ending_at(&self, end: usize) -> Option<Mention> {
+        self.nominal_ending_with(end, true)
+    }
+
+    /// [`Self::nominal_ending_at`], taking a descriptor ("a neighbour", "a nurse") as a
+    /// description too when `descriptors`: only where a relative clause or an apposition
+    /// shows it is the subject ("a neighbour, who asked not to be named, said"); alone, "my
+    /// father" or "her husband" is seldom the speaker the article names.
+    fn nominal_ending_with(&self, end: usize, descriptors: bool) -> Option<Mention> {
         let last = end.checked_sub(1)?;
         let head = self.word(last);
-        let person_noun = PERSON_NOUNS.contains(&head) || age_epithet(head).is_some();
+        let person_noun = PERSON_NOUNS.contains(&head) || (descriptors && DESCRIPTORS.contains(&head)) || age_epithet(head).is_some();
         if !(is_role(head) || is_company_noun(head) || GENERIC.contains(&head) || person_noun) || !self.is_word(last) {
             return None;
         }

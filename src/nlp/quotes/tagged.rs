@@ -11,7 +11,7 @@
 
 use super::doc::Doc;
 use super::lexicon::{is_possessive_pronoun, pronoun_kind, reports_speech};
-use super::rules::{speaker_of_cue, Attribution};
+use super::rules::{requests_anonymity, speaker_of_cue, Attribution};
 use super::speakers::{Mention, MentionKind};
 use super::wire;
 use super::QuoteOptions;
@@ -114,6 +114,10 @@ fn attribution_for(doc: &Doc, content: &RoleSpan, cues: &[&RoleSpan], sources: &
         QuoteKind::Indirect
     };
     let cue_tokens = cue.and_then(|c| token_range(doc, c.start, c.end));
+    // ("who asked not to be named, told ...": a request, nothing reported)
+    if cue_tokens.is_some_and(|(first, last)| (first..last).any(|k| requests_anonymity(doc, k))) {
+        return None;
+    }
     // without a Source span, a reporting verb the rules know names the speaker
     let ruled = cue_tokens.and_then(|(first, last)| (first..last).find_map(|k| speaker_of_cue(doc, k, doc.tokens[k].start < start)));
     Some(Attribution {
