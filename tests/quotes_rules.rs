@@ -1869,3 +1869,19 @@ fn asking_not_to_be_named_reports_nothing() {
     assert_eq!(a.quotes.len(), 1, "{:#?}", a.quotes);
     assert_eq!(quote(&a, "water came").1, "Jo Lee");
 }
+
+#[test]
+fn a_lede_description_is_the_official_named_next() {
+    let names = [("Sergei Orlov", "PER"), ("NATO", "ORG"), ("Moscow", "LOC")];
+    let text = "MOSCOW (Wirepress) - Russia's top diplomat said on Friday the West was stoking tensions in the region.\n\nForeign Minister Sergei Orlov told reporters in Moscow that NATO was testing Russia.";
+    let a = analyse(text, &names);
+    let s = quote_and_speaker(&a, "stoking tensions").1;
+    assert_eq!((s.text.as_str(), s.name.as_str(), s.resolution), ("Russia's top diplomat", "Sergei Orlov", Resolution::Nominal));
+    // not someone the content names, nor a name without the office the description promised
+    let text = "Union chief says Jo Lee can win the state\n\nThe head of the nurses' union said on Sunday that Jo Lee could win Ohio. Mia Park, 40, agreed.";
+    let a = analyse(text, &[("Jo Lee", "PER"), ("Mia Park", "PER"), ("Ohio", "LOC")]);
+    for q in &a.quotes {
+        let s = q.speaker.as_ref().map(|s| s.name.as_str()).unwrap_or("");
+        assert!(s != "Jo Lee" && s != "Mia Park", "{q:#?}");
+    }
+}

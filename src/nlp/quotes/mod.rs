@@ -395,6 +395,31 @@ fn named_in_indefinite(doc: &Doc, start: usize, end: usize) -> Option<(usize, us
     (label == "ORG" || !serves).then_some((first, last, label))
 }
 
+/// A wire lede describes before it names: "Russia's top diplomat on Friday accused the West
+/// ... . Foreign Minister Sergei Orlov told reporters ...". A definite description of a person
+/// (a role word its head) that speaks before the article names anyone is the person named
+/// first in the two sentences after it, as (first token, end token).
+fn named_next_in_lede(doc: &Doc, mention: &speakers::Mention, indefinite: bool, content: (usize, usize)) -> Option<(usize, usize)> {
+    let MentionKind::Nominal { plural: false, .. } = mention.kind else { return None };
+    let head = (mention.start..mention.end).rev().find(|&i| doc.is_word(i))?;
+    if indefinite || !lexicon::is_role(doc.word(head)) || describes_an_institution(&doc.span_text(mention.start, mention.end)) {
+        return None;
+    }
+    let person = |&(ref e, _, _): &&(crate::schema::Entity, usize, usize)| e.label == "PER";
+    if doc.entities.iter().filter(person).any(|&(_, first, _)| first < mention.start) {
+        return None;
+    }
+    let sentence = doc.sentence[mention.start];
+    // (outside what was said, "SEIU chief says Trump can win", and outside quotation marks)
+    let said = |first: usize| (content.0..content.1).contains(&doc.tokens[first].start) || doc.quote_of[first].is_some();
+    let &(_, first, last) = doc.entities.iter().filter(person).find(|&&(_, first, _)| first >= mention.end && !said(first))?;
+    // (introduced with an office, as the description promised: "Foreign Minister Sergei
+    // Orlov", "Sergei Orlov, the foreign minister,")
+    let titled = first > 0 && lexicon::is_role(doc.word(first - 1));
+    let apposed = doc.is_punct(last, ',') && (last + 1..(last + 4).min(doc.tokens.len())).any(|i| lexicon::is_role(doc.word(i)));
+    (doc.sentence[first] <= sentence + 2 && (titled || apposed)).then_some((first, last))
+}
+
 /// "The ministry said in a statement that ... . It added that ...": "it" right after an
 /// institution the article never named (no cluster to resolve to) is that institution again,
 /// not the organisation last named inside what it said. (When a named organisation spoke in
@@ -475,6 +500,10 @@ fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speake
         }
         let (first, last, label) = doc.named_inside(mention.start, mention.end)?;
         Some(clusters.add_name(doc, first, last, label))
+    });
+    let id = id.or_else(|| {
+        let (first, last) = named_next_in_lede(doc, mention, indefinite, (a.start, a.end))?;
+        Some(clusters.add_name(doc, first, last, "PER"))
     });
     let mut resolution = resolution_of(mention);
     let name = match id {
