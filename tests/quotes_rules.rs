@@ -1885,3 +1885,11 @@ fn a_lede_description_is_the_official_named_next() {
         assert!(s != "Jo Lee" && s != "Mia Park", "{q:#?}");
     }
 }
+
+#[test]
+fn a_place_after_a_preposition_and_an_article_only_locates_the_speakers() {
+    let text = "Prices rose again in March. Farmers in the Rift Valley say they cannot afford fertiliser this year.";
+    let a = analyse(text, &[("Rift Valley", "LOC")]);
+    let q = a.quotes.iter().find(|q| q.text.contains("afford fertiliser"));
+    assert!(q.is_none_or(|q| q.speaker.as_ref().is_none_or(|s| s.name != "Rift Valley")), "{q:#?}");
+}

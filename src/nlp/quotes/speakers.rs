@@ -210,7 +210,9 @@ impl Doc {
         }
         let start = *start;
         if let Some(before) = start.checked_sub(1).filter(|&b| self.sentence[b] == self.sentence[last]) {
-            let locates = matches!(self.word(before), "in" | "of" | "from" | "at" | "near" | "for" | "to" | "across" | "outside" | "inside" | "around");
+            // (past an article: "farmers in the Rift Valley say")
+            let preposition = if self.word(before) == "the" && before > 0 && self.sentence[before - 1] == self.sentence[last] { before - 1 } else { before };
+            let locates = matches!(self.word(preposition), "in" | "of" | "from" | "at" | "near" | "for" | "to" | "across" | "outside" | "inside" | "around");
             let follows_place = self.is_punct(before, ',') && before > 0 && self.is_capitalized(before - 1);
             let possessive = is_possessive(self.word(before));
             // a capitalised word before it is part of a longer name, unless it only opens the
