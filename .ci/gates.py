@@ -23,17 +23,17 @@ NER_F1 = 0.93
 
 # (path into eval_quotes.py's JSON) -> bar that fails the build
 ENFORCED = {
-    ("direct", "f1"): 0.975,  # measured 0.9796 (2026-12-07, quotes-rules-12, stage-3 head)
+    ("direct", "f1"): 0.975,  # measured 0.9796 (2026-12-08, quotes-rules-13, stage-3 head)
     ("precision",): 0.92,  # measured 0.9271 (issue #19's bar; an interrupted quotation counts once)
     ("indirect", "recall"): 0.86,  # measured 0.8875
-    ("speaker", "accuracy"): 0.93,  # measured 0.9461
-    ("speaker", "name_acc"): 0.94,  # measured 0.9648
+    ("speaker", "accuracy"): 0.93,  # measured 0.9478
+    ("speaker", "name_acc"): 0.94,  # measured 0.9673
     ("speaker", "pronoun_acc"): 0.92,  # measured 0.9359
     ("speaker", "nominal_acc"): 0.60,  # measured 0.667 (14 of 21)
     ("speaker", "indirect", "accuracy"): 0.89,  # measured 0.9066
-    # measured 0.8889 (1,000 of 1,125): issue #19's bar, enforced as it stands. The int8 model's
+    # measured 0.8898 (1,001 of 1,125): issue #19's bar, enforced as it stands. The int8 model's
     # kernels differ between CPUs (the same build measured 3 quotes apart on two machines of
-    # this workplace); the margin is 10 quotes
+    # this workplace); the margin is 11 quotes
     ("who_said_what", "all"): 0.88,
     ("who_said_what", "indirect"): 0.80,  # measured 0.8306 (issue #19's bar)
 }

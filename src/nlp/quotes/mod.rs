@@ -47,8 +47,12 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// Jo Lee's; "said in a statement the plant would close"; "according to a report by X" is X's;
 /// relayed speech ("X said ..., the agency reported") is X's; a parenthesis in dashes or a
 /// participle apposition between subject and cue; a subordinator inside the speaker's
-/// apposition; a time phrase before the subject; a trade word is the last company named).
-pub const RULES_VERSION: &str = "quotes-rules-12";
+/// apposition; a time phrase before the subject; a trade word is the last company named; 12:
+/// wire copy read whole, from datelines to "Kremlin spokesman Dmitry Peskov said"; 13: a
+/// dateline opens no clause; "the trade minister" is no minister of another portfolio; "a
+/// neighbour, who asked not to be named, told Wirepress"; '"...," according to X'; a lede's
+/// description is the official named next; "farmers in the Rift Valley say").
+pub const RULES_VERSION: &str = "quotes-rules-13";
 
 /// Quotes of an article and the clusters their speakers belong to.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -405,7 +409,7 @@ fn named_next_in_lede(doc: &Doc, mention: &speakers::Mention, indefinite: bool, 
     if indefinite || !lexicon::is_role(doc.word(head)) || describes_an_institution(&doc.span_text(mention.start, mention.end)) {
         return None;
     }
-    let person = |&(ref e, _, _): &&(crate::schema::Entity, usize, usize)| e.label == "PER";
+    let person = |(e, _, _): &&(crate::schema::Entity, usize, usize)| e.label == "PER";
     if doc.entities.iter().filter(person).any(|&(_, first, _)| first < mention.start) {
         return None;
     }
