@@ -1893,3 +1893,14 @@ fn a_place_after_a_preposition_and_an_article_only_locates_the_speakers() {
     let q = a.quotes.iter().find(|q| q.text.contains("afford fertiliser"));
     assert!(q.is_none_or(|q| q.speaker.as_ref().is_none_or(|s| s.name != "Rift Valley")), "{q:#?}");
 }
+
+#[test]
+fn an_institution_is_not_a_person_who_speaks_for_it() {
+    // "the government" is not its spokesman, nor "police" their chief
+    let text = "Government spokesman Jo Lee spoke on Monday. The Valmoran government said the suspect was a leader of the plot.";
+    let s = quote_and_speaker(&analyse(text, &[("Jo Lee", "PER")]), "leader of the plot").1.clone();
+    assert_eq!((s.name.as_str(), s.entity.as_deref()), ("The Valmoran government", None));
+    let text = "Police chief Jo Lee spoke on Monday. Local police said there had been 906 attacks on shelters last year.";
+    let s = quote_and_speaker(&analyse(text, &[("Jo Lee", "PER")]), "906 attacks").1.clone();
+    assert_eq!((s.name.as_str(), s.entity.as_deref()), ("Local police", None));
+}

@@ -51,7 +51,8 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// wire copy read whole, from datelines to "Kremlin spokesman Dmitry Peskov said"; 13: a
 /// dateline opens no clause; "the trade minister" is no minister of another portfolio; "a
 /// neighbour, who asked not to be named, told Wirepress"; '"...," according to X'; a lede's
-/// description is the official named next; "farmers in the Rift Valley say").
+/// description is the official named next; "farmers in the Rift Valley say"; "the
+/// government" is not its spokesman).
 pub const RULES_VERSION: &str = "quotes-rules-13";
 
 /// Quotes of an article and the clusters their speakers belong to.
@@ -485,7 +486,10 @@ fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speake
                 let piece = mention.end == mention.start + 2 && speakers::is_piece(doc.word(mention.start), doc.word(mention.start + 1));
                 piece.then(|| clusters.named_with(doc, doc.word(mention.start + 1), start)).flatten()
             } else {
-                clusters.resolve_description(doc, mention.start, mention.end, start).or_else(|| clusters.resolve_nominal(words, start))
+                // (an institution's description, "the council", is no person of the article; a
+                // pollster may be either)
+                let institution = describes_an_institution(&text) && doc.word(mention.end - 1) != "pollster";
+                clusters.resolve_description(doc, mention.start, mention.end, start).or_else(|| (!institution).then(|| clusters.resolve_nominal(words, start)).flatten())
             }
         }
     };
