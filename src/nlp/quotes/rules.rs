@@ -242,8 +242,7 @@ fn cue_after(doc: &Doc, open: usize, close: usize) -> Option<(Option<usize>, Opt
     }
     // `“...,” according to the news outlet.`
     if doc.word(first) == "according" && doc.word(first + 1) == "to" {
-        let institution = || doc.description_starting_at(first + 2).filter(|m| describes_an_institution(&doc.span_text(m.start, m.end)));
-        let speaker = doc.mention_starting_at(first + 2).or_else(institution);
+        let speaker = doc.mention_starting_at(first + 2).or_else(|| institution_starting_at(doc, first + 2));
         return speaker.map(|m| (Some(first), Some(m)));
     }
     let sentence = doc.sentence[first];
@@ -1050,15 +1049,13 @@ fn according_to(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<Att
     if doc.word(k) != "according" || doc.word(k + 1) != "to" || doc.quote_of[k].is_some() {
         return None;
     }
-    // ("according to the news outlet": an institution's description, resolved like a subject)
-    let institution = || doc.description_starting_at(k + 2).filter(|m| describes_an_institution(&doc.span_text(m.start, m.end)));
-    let speaker = doc.mention_starting_at(k + 2).or_else(institution).or_else(|| doc.noun_phrase_starting_at(k + 2))?;
-    let speaker = issuer_of_document(doc, k + 2, s_end).unwrap_or(speaker);
-    let cue = (k, k + 2);
     // (`“...,” according to X, an economist`: the quote before is the content, read with it)
     if k > s_start && doc.quote_of[k - 1].is_some() {
         return None;
     }
+    let speaker = doc.mention_starting_at(k + 2).or_else(|| institution_starting_at(doc, k + 2)).or_else(|| doc.noun_phrase_starting_at(k + 2))?;
+    let speaker = issuer_of_document(doc, k + 2, s_end).unwrap_or(speaker);
+    let cue = (k, k + 2);
     if k == s_start || (k > s_start && !doc.is_punct(k - 1, ',')) {
         // According to X, CONTENT.
         let after = (speaker.end..s_end).find(|&i| doc.is_punct(i, ','))?;
@@ -1066,6 +1063,12 @@ fn according_to(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<Att
         return build(doc, after + 1, end, cue, Some(speaker), 0.8);
     }
     build(doc, s_start, k - 1, cue, Some(speaker), 0.8)
+}
+
+/// An institution's description at token `at` ("according to the news outlet"): a speaker
+/// the speakers step resolves like a subject.
+fn institution_starting_at(doc: &Doc, at: usize) -> Option<Mention> {
+    doc.description_starting_at(at).filter(|m| describes_an_institution(&doc.span_text(m.start, m.end)))
 }
 
 /// Does `start..end` hold a speech cue whose subject is a named person ("... Jo Lee said on
