@@ -1904,3 +1904,37 @@ fn an_institution_is_not_a_person_who_speaks_for_it() {
     let s = quote_and_speaker(&analyse(text, &[("Jo Lee", "PER")]), "906 attacks").1.clone();
     assert_eq!((s.name.as_str(), s.entity.as_deref()), ("Local police", None));
 }
+
+#[test]
+fn a_head_content_never_starts_inside_the_dateline() {
+    // the head's content span sometimes begins at the dateline's closing bracket
+    let text = "NAIROBI (Wirepress) - The first vaccines will arrive next month, a plan of the health ministry shows.";
+    let roles = [
+        role(text, ") - The first vaccines will arrive next month", Role::Content, 0.97),
+        role(text, "a plan of the health ministry", Role::Source, 0.95),
+        role(text, "shows", Role::Cue, 0.97),
+    ];
+    let a = analyse_tagged(text, &[("NAIROBI", "LOC")], &roles);
+    let (q, _) = quote_and_speaker(&a, "first vaccines will arrive");
+    assert_eq!(q.text, "The first vaccines will arrive next month");
+}
+
+#[test]
+fn a_clause_of_circumstances_after_the_cue_leaves_the_content_before_it() {
+    let text = "The first vaccines will arrive next month, Health Minister Jo Lee said on Thursday, as infections rose across the country.";
+    let a = analyse(text, &[("Jo Lee", "PER")]);
+    let (q, s) = quote_and_speaker(&a, "first vaccines");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("The first vaccines will arrive next month", "Jo Lee"));
+    let text = "Talks will resume in January, Jo Lee told reporters in Geneva, amid growing anger over the delays.";
+    let a = analyse(text, &[("Jo Lee", "PER"), ("Geneva", "LOC")]);
+    assert_eq!(quote(&a, "Talks will resume").1, "Jo Lee");
+}
+
+#[test]
+fn an_outlet_relaying_a_named_speakers_words_is_cut_off_the_content() {
+    let text = "Foreign Minister Jo Lee said the country would respond in kind if sanctions were imposed, state media reported.";
+    let a = analyse(text, &[("Jo Lee", "PER")]);
+    let (q, s) = quote_and_speaker(&a, "respond in kind");
+    assert_eq!((q.text.as_str(), s.name.as_str()), ("the country would respond in kind if sanctions were imposed", "Jo Lee"));
+    assert_eq!(a.quotes.len(), 1, "{:#?}", a.quotes);
+}

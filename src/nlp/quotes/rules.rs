@@ -651,6 +651,8 @@ fn content_start(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<usize>
     } else if takes_addressee(base) {
         let addressee_end = (start..(start + 4).min(s_end)).find(|&i| !doc.is_word(i) || doc.quote_of[i].is_some());
         start = match addressee_end {
+            // ("told reporters in Geneva, amid growing anger": the circumstances, no clause)
+            Some(e) if doc.is_punct(e, ',') && circumstance_clause(doc, e, e + 1).is_some() => return None,
             Some(e) if doc.is_punct(e, ',') || doc.is_punct(e, ':') => e + 1,
             _ => clause_after_addressee(doc, start, s_end)?,
         };
@@ -911,8 +913,22 @@ fn relaying_tail(doc: &Doc, start: usize, end: usize) -> Option<usize> {
     if !cue_at(doc, k).is_some_and(is_speech_verb) {
         return None;
     }
-    let m = subject_of(doc, k)?;
-    (m.start > start + 3 && doc.is_punct(m.start - 1, ',') && (m.start..k).all(|i| doc.quote_of[i].is_none())).then_some(m.start - 1)
+    let subject = subject_of(doc, k).map(|m| m.start).or_else(|| outlet_ending_at(doc, subject_end(doc, k)))?;
+    (subject > start + 3 && doc.is_punct(subject - 1, ',') && (subject..k).all(|i| doc.quote_of[i].is_none())).then_some(subject)
+        .map(|s| s - 1)
+}
+
+/// "state media", "the official news agency", "local television": where an outlet that relays
+/// the news, described by its medium and named by no entity, starts before `end` (at most four
+/// lower-case words).
+fn outlet_ending_at(doc: &Doc, end: usize) -> Option<usize> {
+    const MEDIA: &[&str] = &["media", "television", "tv", "radio", "agency", "newspaper", "newspapers", "outlets", "broadcaster", "press", "daily"];
+    let last = end.checked_sub(1)?;
+    if !MEDIA.contains(&doc.word(last)) {
+        return None;
+    }
+    let first = (last.saturating_sub(3)..=last).rev().take_while(|&i| doc.is_word(i) && !doc.is_capitalized(i) && doc.sentence[i] == doc.sentence[last]).last()?;
+    Some(first)
 }
 
 /// Words that open a subordinate clause.
@@ -982,8 +998,9 @@ fn content_first(doc: &Doc, k: usize, s_start: usize, s_end: usize) -> Option<At
             let first = (s_start..comma).find(|&i| doc.is_word(i) && !matches!(doc.word(i), "but" | "and" | "so" | "still" | "yet")).unwrap_or(after + 1);
             return build(doc, first.min(after + 1), tail, (k, k + 1), Some(speaker), 0.7);
         }
-    } else if words_between(doc, k + 1, tail) > 7 {
-        // only a short tail after the cue ("in a statement", "on Tuesday")
+    } else if words_between(doc, k + 1, circumstance_clause(doc, k + 1, tail).unwrap_or(tail)) > 7 {
+        // only a short tail after the cue ("in a statement", "on Tuesday"), and perhaps a
+        // clause of the circumstances after it
         return None;
     }
     // "The minister said on Sunday that talks were possible, the agency reported": the
@@ -1005,6 +1022,15 @@ fn adverbial_comma(doc: &Doc, at: usize, tail: usize) -> Option<usize> {
         return None;
     }
     (at + 1..tail.min(at + 7)).take_while(|&i| doc.quote_of[i].is_none() && (doc.is_word(i) || doc.is_punct(i, ','))).find(|&i| doc.is_punct(i, ','))
+}
+
+/// "..., the minister said on Thursday, as infections rose across the country.": the comma
+/// that opens a clause or phrase of the circumstances (a subordinator or "amid") after a
+/// cue's short tail; what follows it tells when or why, not what was said.
+fn circumstance_clause(doc: &Doc, at: usize, tail: usize) -> Option<usize> {
+    (at..tail.min(at + 8))
+        .take_while(|&i| doc.quote_of[i].is_none())
+        .find(|&i| doc.is_punct(i, ',') && matches!(doc.word(i + 1), "as" | "after" | "when" | "before" | "amid" | "following" | "ahead"))
 }
 
 /// "The latest test, the agency said, was its biggest yet": after a parenthetical cue the

@@ -91,13 +91,13 @@ fn merged_sources(doc: &Doc, roles: &[RoleSpan]) -> Vec<RoleSpan> {
 }
 
 fn attribution_for(doc: &Doc, content: &RoleSpan, cues: &[&RoleSpan], sources: &[&RoleSpan]) -> Option<Attribution> {
-    let (start, end) = trim(doc, content.start, content.end)?;
-    // a source in a later sentence with a cue of its own ("... border. Two officials told
-    // ...") speaks there (one that signs off a quote, '..." -- Ana Ruiz, 45', may not), and a
-    // dateline's agency ("KYIV (Reuters) -") never speaks
-    let sentence = doc.sentence_at_char(start);
-    let line_start = doc.chars[..start].iter().rposition(|&c| c == '\n').map_or(0, |i| i + 1);
+    // a dateline ("KYIV (Reuters) -") is never part of what was said, nor does its agency speak
+    let line_start = doc.chars[..content.start].iter().rposition(|&c| c == '\n').map_or(0, |i| i + 1);
     let dateline = wire::dateline_end(&doc.chars, line_start).unwrap_or(0);
+    let (start, end) = trim(doc, content.start.max(dateline), content.end)?;
+    // a source in a later sentence with a cue of its own ("... border. Two officials told
+    // ...") speaks there (one that signs off a quote, '..." -- Ana Ruiz, 45', may not)
+    let sentence = doc.sentence_at_char(start);
     let sources: Vec<&RoleSpan> = sources.iter().copied().filter(|s| s.start >= dateline && !(doc.sentence_at_char(s.start) > sentence && has_own_cue(doc, s, cues))).collect();
     let sources = sources.as_slice();
     let cue = nearest(doc, cues, start, end, NEARBY);
@@ -137,13 +137,14 @@ fn has_own_cue(doc: &Doc, s: &RoleSpan, cues: &[&RoleSpan]) -> bool {
     cues.iter().any(|c| c.start >= s.end && c.start - s.end <= NEARBY && doc.sentence_at_char(c.start) == sentence)
 }
 
-/// The span without edge spaces and edge punctuation other than quotation marks, and without
-/// the closing mark of a quote before it or the opening mark of one after it.
+/// The span without edge spaces and edge punctuation other than quotation marks (a closing
+/// bracket only at its end), and without the closing mark of a quote before it or the opening
+/// mark of one after it.
 fn trim(doc: &Doc, mut start: usize, mut end: usize) -> Option<(usize, usize)> {
     let keep = |c: char| c.is_alphanumeric() || "\"“”«»„'’)".contains(c);
     let mark = |c: char| "\"“”«»„'’".contains(c);
     let space = |i: usize| doc.chars.get(i).is_some_and(|c| c.is_whitespace());
-    while start < end && (!keep(doc.chars[start]) || (mark(doc.chars[start]) && space(start + 1))) {
+    while start < end && (!keep(doc.chars[start]) || doc.chars[start] == ')' || (mark(doc.chars[start]) && space(start + 1))) {
         start += 1;
     }
     while end > start && (!(keep(doc.chars[end - 1]) || doc.chars[end - 1] == '.') || (mark(doc.chars[end - 1]) && end >= 2 && space(end - 2))) {
