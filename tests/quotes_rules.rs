@@ -1938,3 +1938,31 @@ fn an_outlet_relaying_a_named_speakers_words_is_cut_off_the_content() {
     assert_eq!((q.text.as_str(), s.name.as_str()), ("the country would respond in kind if sanctions were imposed", "Jo Lee"));
     assert_eq!(a.quotes.len(), 1, "{:#?}", a.quotes);
 }
+
+#[test]
+fn a_name_in_apposition_to_a_role_is_a_person_whatever_ner_said() {
+    // NER tags the head's name ORG; the pronoun after is still hers
+    let text = "The unit's head, Ana Ruiz, said investigators had frozen assets worth millions. She declined to name the companies involved, saying the inquiry was at an early stage. Jo Lee, the president, welcomed the news.";
+    let a = analyse(text, &[("Ana Ruiz", "ORG"), ("Jo Lee", "PER")]);
+    assert_eq!(quote(&a, "frozen assets").1, "Ana Ruiz");
+    assert_eq!(quote(&a, "the inquiry was at an early stage").1, "Ana Ruiz");
+}
+
+#[test]
+fn someone_of_a_person_is_not_that_person() {
+    // "her lawyer" speaks for the minister but is not her, nor the next person named
+    let text = "Health Minister Ana Ruiz has denied any wrongdoing. Her lawyer said she would cooperate fully with the investigation. The party chairman, Jo Lee, said the minister deserved a fair hearing.";
+    let a = analyse(text, &[("Ana Ruiz", "PER"), ("Jo Lee", "PER")]);
+    let (q, s) = quote_and_speaker(&a, "cooperate fully");
+    assert_eq!((s.name.as_str(), s.text.as_str(), s.resolution), ("", "Her lawyer", Resolution::Unresolved), "{q:#?}");
+    // in a lede, "his counterpart" is no newcomer named after it
+    let text = "The finance minister hit back on Monday at complaints from his counterpart that the country was flooding markets with cheap steel. The minister, Jo Lee, said output was falling.";
+    let roles = [
+        role(text, "complaints", Role::Cue, 0.9),
+        role(text, "his counterpart", Role::Source, 0.9),
+        role(text, "that the country was flooding markets with cheap steel", Role::Content, 0.95),
+    ];
+    let a = analyse_tagged(text, &[("Jo Lee", "PER")], &roles);
+    let (_, s) = quote_and_speaker(&a, "flooding markets");
+    assert_eq!((s.name.as_str(), s.text.as_str()), ("", "his counterpart"));
+}

@@ -111,6 +111,7 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
     let named = |e: &Entity| !cased || e.text.chars().any(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_' || c == '@');
     let entities: Vec<Entity> = entities.iter().filter(|e| named(e) && !(credits && wire::is_photo_credit(&chars, &e.text, e.start))).cloned().collect();
     let entities = people_tagged_misc(entities);
+    let entities = people_in_role_apposition(&chars, entities);
     let entities = month_surnames(&chars, entities);
     let doc = Doc::new(text, &entities);
     let mut clusters = Clusters::from_doc(&doc);
@@ -222,6 +223,28 @@ fn people_tagged_misc(mut entities: Vec<Entity>) -> Vec<Entity> {
         e.start += e.text[..cut].chars().count();
         e.text = e.text[cut..].to_string();
         e.label = "PER".to_string();
+    }
+    entities
+}
+
+/// "The unit's head, Andile Zulu, said ...": a name in apposition to a person's role (a comma
+/// before and after it) is a person's, whatever label NER gave it; without this a pronoun for
+/// that person ("She declined ...") goes to someone else.
+fn people_in_role_apposition(chars: &[char], mut entities: Vec<Entity>) -> Vec<Entity> {
+    for e in entities.iter_mut().filter(|e| e.label == "ORG" || e.label == "MISC") {
+        let words: Vec<&str> = e.text.split(' ').collect();
+        // (a person's name: two or three capitalised words)
+        if !(2..=3).contains(&words.len()) || !words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase) && w.chars().skip(1).all(char::is_lowercase)) {
+            continue;
+        }
+        if chars.get(e.end) != Some(&',') || e.start < 3 || chars[e.start - 2] != ',' || chars[e.start - 1] != ' ' {
+            continue;
+        }
+        let before: String = chars[e.start.saturating_sub(40)..e.start - 2].iter().collect();
+        let role = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_lowercase();
+        if lexicon::is_role(&role) {
+            e.label = "PER".to_string();
+        }
     }
     entities
 }
@@ -407,7 +430,9 @@ fn named_in_indefinite(doc: &Doc, start: usize, end: usize) -> Option<(usize, us
 fn named_next_in_lede(doc: &Doc, mention: &speakers::Mention, indefinite: bool, content: (usize, usize)) -> Option<(usize, usize)> {
     let MentionKind::Nominal { plural: false, .. } = mention.kind else { return None };
     let head = (mention.start..mention.end).rev().find(|&i| doc.is_word(i))?;
-    if indefinite || !lexicon::is_role(doc.word(head)) || describes_an_institution(&doc.span_text(mention.start, mention.end)) {
+    // ("his counterpart", "her lawyer": someone of a person already there, not a newcomer)
+    let owned = matches!(doc.word(mention.start), "his" | "her" | "its" | "their");
+    if indefinite || owned || !lexicon::is_role(doc.word(head)) || describes_an_institution(&doc.span_text(mention.start, mention.end)) {
         return None;
     }
     let person = |(e, _, _): &&(crate::schema::Entity, usize, usize)| e.label == "PER";

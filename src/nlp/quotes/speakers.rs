@@ -1361,8 +1361,9 @@ impl Clusters {
             return Some(id);
         }
         // "its director general", "its chief executive": someone of an organisation, whom the
-        // article did not call so; never the person it talked about last
-        if (start..end).find(|&i| doc.is_word(i)).is_some_and(|i| doc.word(i) == "its") {
+        // article did not call so; never the person it talked about last; nor is "her lawyer"
+        // or "his spokesman" the one they work for
+        if (start..end).find(|&i| doc.is_word(i)).is_some_and(|i| matches!(doc.word(i), "its" | "his" | "her" | "their")) {
             return None;
         }
         // the subject of this sentence or the one before: news varies the name of the person
