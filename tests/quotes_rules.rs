@@ -1966,3 +1966,12 @@ fn someone_of_a_person_is_not_that_person() {
     let (_, s) = quote_and_speaker(&a, "flooding markets");
     assert_eq!((s.name.as_str(), s.text.as_str()), ("", "his counterpart"));
 }
+
+#[test]
+fn the_presidency_and_the_cabinet_are_institutions_that_speak() {
+    let text = "The presidency said in a statement that President Jo Lee had ordered an inquiry into the contracts. The cabinet said on Friday it would meet again next week.";
+    let a = analyse(text, &[("Jo Lee", "PER")]);
+    let (_, s) = quote_and_speaker(&a, "ordered an inquiry");
+    assert_eq!((s.name.as_str(), s.resolution), ("The presidency", Resolution::Unresolved));
+    assert_eq!(quote(&a, "meet again").1, "The cabinet");
+}

@@ -75,6 +75,7 @@ const ROLES: &[&str] = &[
     "administration", "commission", "council", "firm", "bank", "union", "party", "campaign", "spokesperson",
     "network", "newspaper", "group", "organization", "organisation", "foundation", "board", "bureau", "institute",
     "coalition", "association", "fund", "corporation", "channel", "station", "magazine", "authority",
+    "presidency", "cabinet", "parliament", "secretariat",
 ];
 
 /// Nouns that describe a business or a public body by what it does ("the lender said", "the

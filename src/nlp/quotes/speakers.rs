@@ -94,7 +94,7 @@ fn organisation_kind(head: &str) -> Option<&'static [&'static str]> {
         // Transportation Security Administration", "the Census Bureau" are all "the agency"
         "agency" => &["agency", "office", "bureau", "administration", "service", "commission", "authority"],
         "department" | "ministry" | "commission" | "committee" | "council" | "court" | "board" | "bureau" | "office"
-        | "authority" | "party" | "administration" | "government" | "campaign" | "organization" | "organisation" | "foundation" | "institute"
+        | "authority" | "party" | "administration" | "government" | "presidency" | "cabinet" | "parliament" | "secretariat" | "embassy" | "campaign" | "organization" | "organisation" | "foundation" | "institute"
         | "university" | "pollster" | "coalition" | "alliance" | "association" | "league" | "fund" | "team" => &[],
         _ => return None,
     })
