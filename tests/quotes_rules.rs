@@ -1975,3 +1975,13 @@ fn the_presidency_and_the_cabinet_are_institutions_that_speak() {
     assert_eq!((s.name.as_str(), s.resolution), ("The presidency", Resolution::Unresolved));
     assert_eq!(quote(&a, "meet again").1, "The cabinet");
 }
+
+#[test]
+fn a_group_word_opening_a_sentence_is_no_name() {
+    let text = "The summit ended before dawn. Diplomats said the leaders also agreed to extend sanctions for another six months. Analysts said markets had expected the deal.";
+    let a = analyse(text, &[]);
+    for snippet in ["extend sanctions", "markets had expected"] {
+        let (_, s) = quote_and_speaker(&a, snippet);
+        assert_eq!((s.name.as_str(), s.resolution), ("", Resolution::Unresolved), "{snippet}");
+    }
+}

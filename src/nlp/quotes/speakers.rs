@@ -669,7 +669,9 @@ impl Doc {
             start -= 1;
         }
         let first_of_sentence = self.sentences[self.sentence[last]].0 == start;
-        if end - start == 1 && ((first_of_sentence && is_function_word(self.word(start))) || self.is_common_word(start)) {
+        // ("Diplomats said ...", "Analysts said ...": a group word opening a sentence)
+        let group = |w: &str| GENERIC.contains(&w) || w.strip_suffix('s').is_some_and(is_role);
+        if end - start == 1 && ((first_of_sentence && (is_function_word(self.word(start)) || group(self.word(start)))) || self.is_common_word(start)) {
             return None;
         }
         if self.entities.iter().any(|(_, s, e)| *s <= last && last < *e) {
