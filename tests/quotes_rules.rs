@@ -1985,3 +1985,23 @@ fn a_group_word_opening_a_sentence_is_no_name() {
         assert_eq!((s.name.as_str(), s.resolution), ("", Resolution::Unresolved), "{snippet}");
     }
 }
+
+#[test]
+fn an_outlet_named_before_its_medium_word_speaks() {
+    let text = "Rescue teams worked through the night. Wirenews news agency, citing the embassy, reported that no foreign citizens were among the casualties.";
+    let a = analyse(text, &[("Wirenews", "ORG")]);
+    let (_, s) = quote_and_speaker(&a, "no foreign citizens");
+    assert_eq!((s.name.as_str(), s.text.as_str()), ("Wirenews", "Wirenews news agency"));
+    let text = "Jo Lee won the vote. On Monday the Ana Ruiz presidential campaign said Jo Lee had refused to debate her in the capital.";
+    let a = analyse(text, &[("Jo Lee", "PER"), ("Ana Ruiz", "PER")]);
+    assert_eq!(quote(&a, "refused to debate her").1, "Ana Ruiz");
+}
+
+#[test]
+fn his_office_and_her_campaign_speak_for_their_holder_but_his_party_does_not() {
+    let text = "Prime Minister Jo Lee condemned the attack and ordered the police to find those responsible, his office said in a statement. Ana Ruiz praised the police. Her campaign said she would visit the wounded on Monday. Jo Lee met farmers. His party said it would vote against the budget.";
+    let a = analyse(text, &[("Jo Lee", "PER"), ("Ana Ruiz", "PER")]);
+    assert_eq!(quote(&a, "ordered the police").1, "Jo Lee");
+    assert_eq!(quote(&a, "visit the wounded").1, "Ana Ruiz");
+    assert_ne!(quote(&a, "vote against the budget").1, "Jo Lee");
+}

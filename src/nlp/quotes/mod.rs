@@ -514,7 +514,15 @@ fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speake
                 // (an institution's description, "the council", is no person of the article; a
                 // pollster may be either)
                 let institution = describes_an_institution(&text) && doc.word(mention.end - 1) != "pollster";
-                clusters.resolve_description(doc, mention.start, mention.end, start).or_else(|| (!institution).then(|| clusters.resolve_nominal(words, start)).flatten())
+                // "his office said", "her campaign said": the office speaks for its holder,
+                // as "Ryan's office" does for Ryan
+                // (not "his party" nor "her organization": those are bodies of their own)
+                let staff = mention.end == mention.start + 2 && matches!(doc.word(mention.end - 1), "office" | "campaign" | "team" | "staff");
+                let owner = pronoun_kind(doc.word(mention.start)).filter(|_| staff && matches!(doc.word(mention.start), "his" | "her"));
+                match owner {
+                    Some(kind) => clusters.resolve_pronoun(doc, kind, start, doc.sentence[mention.start]),
+                    None => clusters.resolve_description(doc, mention.start, mention.end, start).or_else(|| (!institution).then(|| clusters.resolve_nominal(words, start)).flatten()),
+                }
             }
         }
     };

@@ -725,9 +725,16 @@ impl Doc {
         let mut start = last;
         // "the Obama administration", "the Trump campaign": a name before an organisation word
         // belongs to the description
+        // ... as does one before a lower-case word or two ("Xinhua news agency", "the Acme
+        // oil company")
         if last > 0 && organisation_kind(head).is_some() {
-            if let Some(e) = self.entity_ending[last - 1].filter(|&e| speaker_label(&self.entities[e].0.label).is_some()) {
-                start = self.entities[e].1;
+            let plain = |i: usize| self.is_word(i) && !self.is_capitalized(i) && self.quote_of[i].is_none() && !is_function_word(self.word(i));
+            let named = (last.saturating_sub(3)..last).rev().take_while(|&i| i + 3 > last).find_map(|i| {
+                let e = self.entity_ending[i].filter(|&e| speaker_label(&self.entities[e].0.label).is_some())?;
+                (i + 1..last).all(plain).then_some(self.entities[e].1)
+            });
+            if let Some(first) = named {
+                start = first;
             }
         }
         while start > 0 && last - start < 6 {
@@ -1296,8 +1303,10 @@ impl Clusters {
             if possessor.is_some() {
                 return possessor;
             }
-            // "the Obama administration": the one named right before the word
-            let named = doc.named_inside(start, end).filter(|&(_, last, _)| last + 1 == end).and_then(|(first, last, _)| {
+            // "the Obama administration", "the Jo Lee presidential campaign": the one named
+            // right before the word, or before a lower-case word or two and the word
+            let plain = |i: usize| doc.is_word(i) && !doc.is_capitalized(i) && doc.quote_of[i].is_none();
+            let named = doc.named_inside(start, end).filter(|&(_, last, _)| last + 1 == end || (last + 3 >= end && (last..end - 1).all(plain))).and_then(|(first, last, _)| {
                 let key = name_key(doc, first, last);
                 self.all.iter().position(|c| same_referent(&c.key, &key))
             });
