@@ -2005,3 +2005,21 @@ fn his_office_and_her_campaign_speak_for_their_holder_but_his_party_does_not() {
     assert_eq!(quote(&a, "visit the wounded").1, "Ana Ruiz");
     assert_ne!(quote(&a, "vote against the budget").1, "Jo Lee");
 }
+
+#[test]
+fn a_business_described_in_the_lede_is_the_one_named_next_never_the_dateline_agency() {
+    let text = "TOKYO (Wirepress) - Japan's biggest carmaker said on Tuesday it would cut 5,000 jobs in Europe.\n\nIn a filing, Acme Motors said the cuts would save 40 billion yen a year.";
+    let a = analyse(text, &[("TOKYO", "LOC"), ("Wirepress", "ORG"), ("Japan", "LOC"), ("Europe", "LOC"), ("Acme Motors", "ORG")]);
+    let (_, s) = quote_and_speaker(&a, "cut 5,000 jobs");
+    assert_eq!((s.name.as_str(), s.text.as_str()), ("Acme Motors", "Japan's biggest carmaker"));
+    // the head's source span holding the place in the possessive
+    let text = "SAO PAULO (Wirepress) - Brazil's largest meatpacker plans to invest in new plants over five years.\n\nCarnes Unidas said the plants would create 12,000 jobs.";
+    let roles = [
+        role(text, "Brazil's largest meatpacker", Role::Source, 0.9),
+        role(text, "plans", Role::Cue, 0.9),
+        role(text, "to invest in new plants over five years", Role::Content, 0.95),
+    ];
+    let a = analyse_tagged(text, &[("SAO PAULO", "LOC"), ("Wirepress", "ORG"), ("Brazil", "LOC"), ("Carnes Unidas", "ORG")], &roles);
+    let (_, s) = quote_and_speaker(&a, "invest in new plants");
+    assert_eq!((s.name.as_str(), s.text.as_str()), ("Carnes Unidas", "Brazil's largest meatpacker"));
+}

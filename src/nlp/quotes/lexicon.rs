@@ -85,7 +85,7 @@ const COMPANY_NOUNS: &[&str] = &[
     "lender", "consultancy", "insurer", "reinsurer", "retailer", "manufacturer", "miner", "airline", "carrier", "utility",
     "conglomerate", "startup", "start-up", "brokerage", "refiner", "regulator", "watchdog", "distributor",
     "shipper", "shipbuilder", "operator", "supplier", "exporter", "publisher", "broadcaster", "outlet",
-    "subsidiary", "giant", "bank", "company", "firm", "group", "corporation", "maker", "provider", "chain",
+    "subsidiary", "giant", "bank", "company", "firm", "group", "corporation", "maker", "provider", "chain", "meatpacker",
 ];
 
 /// "-makers" that are people, not businesses ("the lawmaker said" is a legislator).

@@ -110,6 +110,12 @@ pub fn extract_quotes(text: &str, entities: &[Entity], roles: &[RoleSpan], optio
     let cased = text.chars().any(char::is_uppercase);
     let named = |e: &Entity| !cased || e.text.chars().any(|c| c.is_uppercase() || c.is_ascii_digit() || c == '_' || c == '@');
     let entities: Vec<Entity> = entities.iter().filter(|e| named(e) && !(credits && wire::is_photo_credit(&chars, &e.text, e.start))).cloned().collect();
+    // a dateline's place and agency ("NAIROBI (Reuters) -") are no one the article quotes
+    let in_dateline = |e: &Entity| {
+        let line_start = chars[..e.start.min(chars.len())].iter().rposition(|&c| c == '\n').map_or(0, |i| i + 1);
+        wire::dateline_end(&chars, line_start).is_some_and(|end| e.end <= end)
+    };
+    let entities: Vec<Entity> = entities.into_iter().filter(|e| !in_dateline(e)).collect();
     let entities = people_tagged_misc(entities);
     let entities = people_in_role_apposition(&chars, entities);
     let entities = month_surnames(&chars, entities);
@@ -450,6 +456,28 @@ fn named_next_in_lede(doc: &Doc, mention: &speakers::Mention, indefinite: bool, 
     (doc.sentence[first] <= sentence + 2 && (titled || apposed)).then_some((first, last))
 }
 
+/// The same for a business: "Japan's biggest carmaker said on Tuesday ... . Acme Motors said
+/// ...": a definite description whose head is a trade ("carmaker", "lender", "the company")
+/// that speaks before the article names any organisation is the organisation named first in
+/// the two sentences after it as the subject of a verb of speech.
+fn company_named_next_in_lede(doc: &Doc, mention: &speakers::Mention, indefinite: bool, content: (usize, usize)) -> Option<(usize, usize)> {
+    let MentionKind::Nominal { plural: false, .. } = mention.kind else { return None };
+    let head = (mention.start..mention.end).rev().find(|&i| doc.is_word(i))?;
+    let owned = matches!(doc.word(mention.start), "his" | "her" | "its" | "their");
+    if indefinite || owned || !lexicon::is_company_noun(doc.word(head)) {
+        return None;
+    }
+    let organisation = |(e, _, _): &&(crate::schema::Entity, usize, usize)| e.label == "ORG";
+    if doc.entities.iter().filter(organisation).any(|&(_, first, _)| first < mention.end) {
+        return None;
+    }
+    let sentence = doc.sentence[mention.start];
+    let said = |first: usize| (content.0..content.1).contains(&doc.tokens[first].start) || doc.quote_of[first].is_some();
+    let &(_, first, last) = doc.entities.iter().filter(organisation).find(|&&(_, first, _)| first >= mention.end && !said(first))?;
+    let speaks = (last..(last + 2).min(doc.tokens.len())).any(|i| lexicon::reports_speech(doc.word(i)));
+    (doc.sentence[first] <= sentence + 2 && speaks).then_some((first, last))
+}
+
 /// "The ministry said in a statement that ... . It added that ...": "it" right after an
 /// institution the article never named (no cluster to resolve to) is that institution again,
 /// not the organisation last named inside what it said. (When a named organisation spoke in
@@ -545,6 +573,10 @@ fn resolve(doc: &Doc, clusters: &mut Clusters, a: &Attribution) -> Option<Speake
     let id = id.or_else(|| {
         let (first, last) = named_next_in_lede(doc, mention, indefinite, (a.start, a.end))?;
         Some(clusters.add_name(doc, first, last, "PER"))
+    });
+    let id = id.or_else(|| {
+        let (first, last) = company_named_next_in_lede(doc, mention, indefinite, (a.start, a.end))?;
+        Some(clusters.add_name(doc, first, last, "ORG"))
     });
     let mut resolution = resolution_of(mention);
     let name = match id {

@@ -740,7 +740,10 @@ impl Doc {
         while start > 0 && last - start < 6 {
             let w = self.word(start - 1);
             let prev_is_possessive = w == "'s" || w == "’s" || w.ends_with("'s") || w.ends_with("’s");
-            if is_role(w) || is_nationality(w) || DETERMINERS.contains(&w) || prev_is_possessive || (self.is_capitalized(start - 1) && self.entity_ending[start - 1].is_none()) {
+            // ("Brazil's largest meatpacker", "the country's top diplomat", "a state-run lender")
+            let ranking = matches!(w.strip_prefix("second-").or_else(|| w.strip_prefix("third-")).unwrap_or(w), "largest" | "biggest" | "oldest" | "richest" | "top" | "leading" | "main")
+                || matches!(w, "state-run" | "state-owned");
+            if is_role(w) || is_nationality(w) || DETERMINERS.contains(&w) || prev_is_possessive || ranking || (self.is_capitalized(start - 1) && self.entity_ending[start - 1].is_none()) {
                 if self.quote_of[start - 1].is_some() || !self.is_word(start - 1) {
                     break;
                 }

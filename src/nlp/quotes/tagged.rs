@@ -202,7 +202,13 @@ fn mention_in(doc: &Doc, start: usize, end: usize) -> Option<Mention> {
     if let Some(m) = doc.mention_ending_at(last).filter(inside) {
         return Some(m);
     }
-    if let Some(m) = doc.mention_starting_at(first).filter(inside) {
+    // ("Brazil's largest meatpacker": a place in the possessive owns the speaker, it is not
+    // it; a person's, "Jo Lee's campaign", speaks for the owner, as the rules read it)
+    let owner = |m: &Mention| {
+        let possessive = |w: &str| w.ends_with("'s") || w.ends_with("’s") || w == "'s" || w == "’s";
+        matches!(m.kind, MentionKind::Name { label: "LOC" }) && m.end < last && (possessive(doc.word(m.end - 1)) || possessive(doc.word(m.end)))
+    };
+    if let Some(m) = doc.mention_starting_at(first).filter(|m| inside(m) && !owner(m)) {
         return Some(m);
     }
     let head = doc.word(last - 1);
