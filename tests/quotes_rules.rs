@@ -2023,3 +2023,11 @@ fn a_business_described_in_the_lede_is_the_one_named_next_never_the_dateline_age
     let (_, s) = quote_and_speaker(&a, "invest in new plants");
     assert_eq!((s.name.as_str(), s.text.as_str()), ("Carnes Unidas", "Brazil's largest meatpacker"));
 }
+
+#[test]
+fn an_agency_relaying_what_people_said_is_not_their_speaker() {
+    let text = "Fighting went on in the east. Separatist leaders in the region said shelling had killed two civilians overnight, Russia's Wirenews news agency reported.";
+    let a = analyse(text, &[("Russia", "LOC"), ("Wirenews", "ORG")]);
+    let (q, s) = quote_and_speaker(&a, "killed two civilians");
+    assert_eq!((q.text.as_str(), s.text.as_str()), ("shelling had killed two civilians overnight", "Separatist leaders"));
+}

@@ -1098,11 +1098,14 @@ fn institution_starting_at(doc: &Doc, at: usize) -> Option<Mention> {
 }
 
 /// Does `start..end` hold a speech cue whose subject is a named person ("... Jo Lee said on
-/// Sunday that talks were possible")? Then a source after it only relays that person's
-/// speech ("..., the agency reported").
+/// Sunday that talks were possible") or people by their role ("Separatist leaders in the
+/// region said ...")? Then a source after it only relays their speech ("..., the agency
+/// reported").
 fn relays_named_speech(doc: &Doc, start: usize, end: usize) -> bool {
     (start..end).any(|i| {
-        cue_at(doc, i).is_some_and(|b| is_speech_verb(b) && b != "report") && subject_of(doc, i).is_some_and(|m| matches!(m.kind, MentionKind::Name { label: "PER" }))
+        let Some(base) = cue_at(doc, i).filter(|&b| is_speech_verb(b) && b != "report") else { return false };
+        let named = subject_of(doc, i).is_some_and(|m| matches!(m.kind, MentionKind::Name { label: "PER" }));
+        named || (matches!(base, "say" | "tell") && role_with_phrase_subject(doc, i).is_some())
     })
 }
 
