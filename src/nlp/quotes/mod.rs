@@ -53,7 +53,7 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// neighbour, who asked not to be named, told Wirepress"; '"...," according to X'; a lede's
 /// description is the official named next; "farmers in the Rift Valley say"; "the
 /// government" is not its spokesman).
-pub const RULES_VERSION: &str = "quotes-rules-13";
+pub const RULES_VERSION: &str = "quotes-rules-14";
 
 /// Quotes of an article and the clusters their speakers belong to.
 #[derive(Debug, Clone, Default, PartialEq)]
