@@ -52,7 +52,11 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// dateline opens no clause; "the trade minister" is no minister of another portfolio; "a
 /// neighbour, who asked not to be named, told Wirepress"; '"...," according to X'; a lede's
 /// description is the official named next; "farmers in the Rift Valley say"; "the
-/// government" is not its spokesman).
+/// government" is not its spokesman; 14: a dateline's place and agency are no speakers and no
+/// content; "..., as infections rose" after a cue; "..., state media reported"; "her lawyer"
+/// is not her; "The presidency said"; "Diplomats said" names no one; "Xinhua news agency";
+/// "his office said" is the holder's; "Japan's biggest carmaker said" is the company named
+/// next).
 pub const RULES_VERSION: &str = "quotes-rules-14";
 
 /// Quotes of an article and the clusters their speakers belong to.
@@ -434,11 +438,8 @@ fn named_in_indefinite(doc: &Doc, start: usize, end: usize) -> Option<(usize, us
 /// (a role word its head) that speaks before the article names anyone is the person named
 /// first in the two sentences after it, as (first token, end token).
 fn named_next_in_lede(doc: &Doc, mention: &speakers::Mention, indefinite: bool, content: (usize, usize)) -> Option<(usize, usize)> {
-    let MentionKind::Nominal { plural: false, .. } = mention.kind else { return None };
-    let head = (mention.start..mention.end).rev().find(|&i| doc.is_word(i))?;
-    // ("his counterpart", "her lawyer": someone of a person already there, not a newcomer)
-    let owned = matches!(doc.word(mention.start), "his" | "her" | "its" | "their");
-    if indefinite || owned || !lexicon::is_role(doc.word(head)) || describes_an_institution(&doc.span_text(mention.start, mention.end)) {
+    let head = lede_description_head(doc, mention, indefinite)?;
+    if !lexicon::is_role(doc.word(head)) || describes_an_institution(&doc.span_text(mention.start, mention.end)) {
         return None;
     }
     let person = |(e, _, _): &&(crate::schema::Entity, usize, usize)| e.label == "PER";
@@ -456,15 +457,25 @@ fn named_next_in_lede(doc: &Doc, mention: &speakers::Mention, indefinite: bool, 
     (doc.sentence[first] <= sentence + 2 && (titled || apposed)).then_some((first, last))
 }
 
+/// The head word of a singular definite description that may stand for someone the lede names
+/// next; not an indefinite one (a newcomer) nor one owned by a pronoun ("his counterpart",
+/// "her lawyer": someone of a person already there).
+fn lede_description_head(doc: &Doc, mention: &speakers::Mention, indefinite: bool) -> Option<usize> {
+    let MentionKind::Nominal { plural: false, .. } = mention.kind else { return None };
+    let owned = matches!(doc.word(mention.start), "his" | "her" | "its" | "their");
+    if indefinite || owned {
+        return None;
+    }
+    (mention.start..mention.end).rev().find(|&i| doc.is_word(i))
+}
+
 /// The same for a business: "Japan's biggest carmaker said on Tuesday ... . Acme Motors said
 /// ...": a definite description whose head is a trade ("carmaker", "lender", "the company")
 /// that speaks before the article names any organisation is the organisation named first in
 /// the two sentences after it as the subject of a verb of speech.
 fn company_named_next_in_lede(doc: &Doc, mention: &speakers::Mention, indefinite: bool, content: (usize, usize)) -> Option<(usize, usize)> {
-    let MentionKind::Nominal { plural: false, .. } = mention.kind else { return None };
-    let head = (mention.start..mention.end).rev().find(|&i| doc.is_word(i))?;
-    let owned = matches!(doc.word(mention.start), "his" | "her" | "its" | "their");
-    if indefinite || owned || !lexicon::is_company_noun(doc.word(head)) {
+    let head = lede_description_head(doc, mention, indefinite)?;
+    if !lexicon::is_company_noun(doc.word(head)) {
         return None;
     }
     let organisation = |(e, _, _): &&(crate::schema::Entity, usize, usize)| e.label == "ORG";

@@ -914,8 +914,7 @@ fn relaying_tail(doc: &Doc, start: usize, end: usize) -> Option<usize> {
         return None;
     }
     let subject = subject_of(doc, k).map(|m| m.start).or_else(|| outlet_ending_at(doc, subject_end(doc, k)))?;
-    (subject > start + 3 && doc.is_punct(subject - 1, ',') && (subject..k).all(|i| doc.quote_of[i].is_none())).then_some(subject)
-        .map(|s| s - 1)
+    (subject > start + 3 && doc.is_punct(subject - 1, ',') && (subject..k).all(|i| doc.quote_of[i].is_none())).then_some(subject - 1)
 }
 
 /// "state media", "the official news agency", "local television": where an outlet that relays

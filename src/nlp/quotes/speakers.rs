@@ -729,7 +729,7 @@ impl Doc {
         // oil company")
         if last > 0 && organisation_kind(head).is_some() {
             let plain = |i: usize| self.is_word(i) && !self.is_capitalized(i) && self.quote_of[i].is_none() && !is_function_word(self.word(i));
-            let named = (last.saturating_sub(3)..last).rev().take_while(|&i| i + 3 > last).find_map(|i| {
+            let named = (last.saturating_sub(3)..last).rev().find_map(|i| {
                 let e = self.entity_ending[i].filter(|&e| speaker_label(&self.entities[e].0.label).is_some())?;
                 (i + 1..last).all(plain).then_some(self.entities[e].1)
             });

@@ -205,7 +205,7 @@ fn mention_in(doc: &Doc, start: usize, end: usize) -> Option<Mention> {
     // ("Brazil's largest meatpacker": a place in the possessive owns the speaker, it is not
     // it; a person's, "Jo Lee's campaign", speaks for the owner, as the rules read it)
     let owner = |m: &Mention| {
-        let possessive = |w: &str| w.ends_with("'s") || w.ends_with("’s") || w == "'s" || w == "’s";
+        let possessive = |w: &str| w.ends_with("'s") || w.ends_with("’s");
         matches!(m.kind, MentionKind::Name { label: "LOC" }) && m.end < last && (possessive(doc.word(m.end - 1)) || possessive(doc.word(m.end)))
     };
     if let Some(m) = doc.mention_starting_at(first).filter(|m| inside(m) && !owner(m)) {
