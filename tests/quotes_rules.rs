@@ -2031,3 +2031,11 @@ fn an_agency_relaying_what_people_said_is_not_their_speaker() {
     let (q, s) = quote_and_speaker(&a, "killed two civilians");
     assert_eq!((q.text.as_str(), s.text.as_str()), ("shelling had killed two civilians overnight", "Separatist leaders"));
 }
+
+#[test]
+fn a_charge_someone_denied_is_not_part_of_the_content() {
+    let text = "The activist fell ill on a flight last month. His allies say he was targeted because of his reporting on corruption, a charge the government denied.";
+    let a = analyse(text, &[]);
+    let (q, _) = quote_and_speaker(&a, "he was targeted");
+    assert_eq!(q.text, "he was targeted because of his reporting on corruption");
+}

@@ -56,7 +56,7 @@ use crate::schema::{Entity, Quote, QuoteKind, Resolution, Speaker, SpeakerCluste
 /// content; "..., as infections rose" after a cue; "..., state media reported"; "her lawyer"
 /// is not her; "The presidency said"; "Diplomats said" names no one; "Xinhua news agency";
 /// "his office said" is the holder's; "Japan's biggest carmaker said" is the company named
-/// next).
+/// next; "..., a charge the Kremlin denied" is no content).
 pub const RULES_VERSION: &str = "quotes-rules-14";
 
 /// Quotes of an article and the clusters their speakers belong to.

@@ -572,6 +572,7 @@ fn speaker_first(doc: &Doc, k: usize, base: &str, s_end: usize) -> Option<Attrib
     let start = content_start(doc, k, base, s_end)?;
     let end = subordinate_clause_end(doc, k, s_end).unwrap_or_else(|| content_end(doc, s_end, start));
     let end = next_speaker_clause(doc, start, end).unwrap_or(end);
+    let end = rebuttal_tail(doc, start, end).unwrap_or(end);
     // "She said she supported it": three words make a clause after "say" and "tell", and
     // after any verb of speech that introduces it with "that" ("He added that testing must
     // continue")
@@ -928,6 +929,19 @@ fn outlet_ending_at(doc: &Doc, end: usize) -> Option<usize> {
     }
     let first = (last.saturating_sub(3)..=last).rev().take_while(|&i| doc.is_word(i) && !doc.is_capitalized(i) && doc.sentence[i] == doc.sentence[last]).last()?;
     Some(first)
+}
+
+/// "His allies say he was targeted for his work, a charge the Kremlin denied.": the comma
+/// before an apposition that names what was said as a claim someone else disputes; the
+/// dispute is the writer's, not the speaker's content.
+fn rebuttal_tail(doc: &Doc, start: usize, end: usize) -> Option<usize> {
+    (start + 3..end.saturating_sub(3)).find(|&c| {
+        doc.is_punct(c, ',')
+            && doc.quote_of[c].is_none()
+            && matches!(doc.word(c + 1), "a" | "an" | "the")
+            && matches!(doc.word(c + 2), "charge" | "claim" | "accusation" | "allegation" | "assertion" | "contention" | "characterization" | "characterisation")
+            && (c + 3..end.min(c + 8)).any(|v| matches!(doc.word(v), "denied" | "denies" | "rejected" | "rejects" | "disputed" | "disputes" | "dismissed" | "dismisses"))
+    })
 }
 
 /// Words that open a subordinate clause.
